@@ -1,0 +1,16 @@
+package tinykv.overlay;
+
+/** Two versions of one class, the second breaking the overlay contract, to prove the check bites. */
+final class Fixtures {
+    private Fixtures() {}
+
+    static class Student {
+        void work() {}
+    }
+
+    static class Solution {
+        int leaked;
+
+        public void work() {}
+    }
+}
