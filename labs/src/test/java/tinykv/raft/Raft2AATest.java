@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
 
@@ -199,7 +200,7 @@ class Raft2AATest extends RaftTestSupport {
     void recvMessageType_MsgBeat2AA(StateType state, int wantHeartbeats) {
         Raft node = newTestRaft(1, ids(1, 2, 3), 10, 1, new MemoryStorage());
         node.raftLog = new RaftLog(newMemoryStorageWithEnts(
-                tinykv.proto.eraftpb.Entry.getDefaultInstance(), entry(1, 0), entry(2, 1)));
+                Entry.getDefaultInstance(), entry(1, 0), entry(2, 1)));
         node.term = 1;
         node.state = state;
 

@@ -29,8 +29,12 @@ class RawNode3ATest extends RaftTestSupport {
         rawNode.advance(rd);
 
         Ready idle = rawNode.ready();
-        assertThat(idle.hardState()).as("hard state in the Ready after the first was advanced, with no input").isEmpty();
-        assertThat(idle.entries()).as("entries in the Ready after the first was advanced, with no input").isEmpty();
+        assertThat(idle.hardState())
+                .as("hard state in the Ready after the first was advanced, with no input")
+                .isEmpty();
+        assertThat(idle.entries())
+                .as("entries in the Ready after the first was advanced, with no input")
+                .isEmpty();
 
         rawNode.campaign();
         rd = rawNode.ready();
@@ -43,12 +47,20 @@ class RawNode3ATest extends RaftTestSupport {
         rawNode.proposeConfChange(cc);
 
         List<Entry> entries = rawNode.raft.raftLog.allEntries();
-        assertThat(entries).as("node 1's log after a command and a conf change were proposed").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(entries)
+                .as("node 1's log after a command and a conf change were proposed")
+                .hasSizeGreaterThanOrEqualTo(2);
         Entry command = entries.get(entries.size() - 2);
         Entry change = entries.get(entries.size() - 1);
-        assertThat(command.getData().toStringUtf8()).as("data of the next-to-last entry (the command)").isEqualTo("somedata");
-        assertThat(change.getEntryType()).as("type of the last entry (the conf change)").isEqualTo(EntryType.EntryConfChange);
-        assertThat(change.getData()).as("data of the last entry: the ConfChange, serialized").isEqualTo(cc.toByteString());
+        assertThat(command.getData().toStringUtf8())
+                .as("data of the next-to-last entry (the command)")
+                .isEqualTo("somedata");
+        assertThat(change.getEntryType())
+                .as("type of the last entry (the conf change)")
+                .isEqualTo(EntryType.EntryConfChange);
+        assertThat(change.getData())
+                .as("data of the last entry: the ConfChange, serialized")
+                .isEqualTo(cc.toByteString());
     }
 
     /** Adding a node that is already a member changes nothing, and does not block adding a new node afterwards. */
@@ -77,7 +89,8 @@ class RawNode3ATest extends RaftTestSupport {
         proposeConfChangeAndApply(rawNode, storage, cc2);
 
         long lastIndex = storage.lastIndex();
-        List<ByteString> lastThree = storage.entries(lastIndex - 2, lastIndex + 1).stream().map(Entry::getData).toList();
+        List<ByteString> lastThree =
+                storage.entries(lastIndex - 2, lastIndex + 1).stream().map(Entry::getData).toList();
         assertThat(lastThree)
                 .as("data of the last three stored entries: add node 1, add node 1 again, add node 2")
                 .containsExactly(cc1.toByteString(), cc1.toByteString(), cc2.toByteString());
