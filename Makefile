@@ -10,15 +10,17 @@ SEED ?=
 
 # Maven from the machine, else the kit's bootstrap (downloads Maven once from Maven Central, needs only a JDK).
 MVN ?= $(shell command -v mvn 2>/dev/null || echo $(CURDIR)/tools/mvn)
-MVN_FLAGS ?= -B --no-transfer-progress -Dstyle.color=never
+MVN_FLAGS ?= -B --no-transfer-progress -Dstyle.color=never -Dorg.slf4j.simpleLogger.log.kr.motd.maven=warn
 
 ifeq ($(filter $(IMPL),skeleton reference),)
 $(error IMPL must be skeleton or reference, was '$(IMPL)')
 endif
 
-# Runs the staged tests of the given JUnit tags against $(IMPL).
+# Runs the staged tests of the given JUnit tags against $(IMPL): a quiet build (compile errors still
+# show), then only the labs tests, one line per test.
 define run_labs
-	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=$(IMPL) -Dgroups='$(1)' \
+	$(MVN) $(MVN_FLAGS) -q -pl labs -am install -DskipTests -Dimpl=$(IMPL)
+	$(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups='$(1)' \
 	  -Dsurefire.failIfNoSpecifiedTests=false $(if $(TEST),-Dtinykv.test=$(TEST)) $(if $(SEED),-Dtinykv.seed=$(SEED))
 endef
 
