@@ -21,7 +21,7 @@ endif
 define run_labs
 	$(MVN) $(MVN_FLAGS) -q -pl labs -am install -DskipTests -Dimpl=$(IMPL)
 	$(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups='$(1)' \
-	  -Dsurefire.failIfNoSpecifiedTests=false $(if $(TEST),-Dtinykv.test=$(TEST)) $(if $(SEED),-Dtinykv.seed=$(SEED))
+	  -Dsurefire.failIfNoSpecifiedTests=false $(if $(TEST),-Dtinykv.test=$(TEST) -DfailIfNoTests=true) $(if $(SEED),-Dtinykv.seed=$(SEED))
 endef
 
 .DEFAULT_GOAL := help

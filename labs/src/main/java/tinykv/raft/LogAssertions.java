@@ -12,7 +12,7 @@ import tinykv.proto.eraftpb.EntryType;
 public final class LogAssertions {
     private LogAssertions() {}
 
-    /** Fails unless {@code actual} has the same committed index and entries as {@code expected}. */
+    /** Fails unless {@code actual} has the same committed and applied indexes and entries as {@code expected}. */
     public static void assertLogEquals(String what, RaftLog expected, RaftLog actual) {
         assertLinesEqual(what, describe(expected), describe(actual));
     }
@@ -22,10 +22,11 @@ public final class LogAssertions {
         assertLinesEqual(what, describeEntries(expected), describeEntries(actual));
     }
 
-    /** The log as lines: its committed index, then one line per entry. */
+    /** The log as lines: its committed and applied indexes, then one line per entry. */
     public static List<String> describe(RaftLog log) {
         List<String> lines = new ArrayList<>();
         lines.add("committed " + log.committed);
+        lines.add("applied " + log.applied);
         lines.addAll(describeEntries(log.allEntries()));
         return lines;
     }

@@ -1,11 +1,17 @@
 package tinykv.raft;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import tinykv.labs.Seeds;
+import tinykv.proto.eraftpb.ConfState;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.HardState;
 import tinykv.proto.eraftpb.Message;
@@ -123,9 +129,41 @@ public abstract class RaftTestSupport {
         return Message.newBuilder().setMsgType(type).setFrom(from).setTo(to);
     }
 
+    /** A MsgHup for node {@code id}, addressed so that a network can deliver it. */
+    protected static Message hup(long id) {
+        return message(MessageType.MsgHup, id, id).build();
+    }
+
+    /** A MsgBeat for node {@code id}, addressed so that a network can deliver it. */
+    protected static Message beat(long id) {
+        return message(MessageType.MsgBeat, id, id).build();
+    }
+
+    /** A proposal of one entry holding {@code data}, delivered to node {@code to}. */
+    protected static Message propose(long from, long to, String data) {
+        return message(MessageType.MsgPropose, from, to)
+                .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8(data)))
+                .build();
+    }
+
+    /** A proposal of one empty entry to node {@code to}, from itself (TinyKV's {@code Entries: {{}}}). */
+    protected static Message emptyProposal(long to) {
+        return propose(to, to, "");
+    }
+
     /** Takes the messages the node has queued to send. */
     protected static List<Message> readMessages(Raft raft) {
         return RaftNetwork.readMessages(raft);
+    }
+
+    /**
+     * The messages ordered by receiver, then type, so that a test does not depend on the order in which a
+     * node happens to address its peers.
+     */
+    protected static List<Message> sortedByReceiver(List<Message> messages) {
+        return messages.stream()
+                .sorted(Comparator.comparingLong(Message::getTo).thenComparingInt(Message::getMsgTypeValue))
+                .toList();
     }
 
     /**
@@ -138,5 +176,41 @@ public abstract class RaftTestSupport {
         List<Entry> entries = raft.raftLog.nextEnts();
         raft.raftLog.applied = raft.raftLog.committed;
         return entries;
+    }
+
+    /** A log over a storage holding exactly these entries (after the dummy), with this committed index. */
+    protected static RaftLog expectedLog(long committed, Entry... entries) {
+        List<Entry> all = new ArrayList<>();
+        all.add(Entry.getDefaultInstance());
+        all.addAll(List.of(entries));
+        RaftLog log = new RaftLog(MemoryStorage.withEntries(all));
+        log.committed = committed;
+        return log;
+    }
+
+    /** The node's current members, as a snapshot would record them. */
+    protected static ConfState confStateOf(Raft raft) {
+        return ConfState.newBuilder().addAllNodes(raft.prs.keySet()).build();
+    }
+
+    // ---- Time ----
+
+    /**
+     * Ticks {@code raft} until {@code done} holds (checked before every tick, so 0 ticks when it already
+     * holds) and returns the number of ticks. Where TinyKV loops forever, this fails after
+     * {@code maxTicks} ticks with a message saying what never happened.
+     *
+     * @param waitingFor what {@code done} means, for the failure message
+     */
+    protected static int tickUntil(Raft raft, BooleanSupplier done, int maxTicks, String waitingFor) {
+        int ticks = 0;
+        while (!done.getAsBoolean()) {
+            if (ticks >= maxTicks) {
+                fail("node %d ticked %d times waiting for %s; it never happened", raft.id, ticks, waitingFor);
+            }
+            raft.tick();
+            ticks++;
+        }
+        return ticks;
     }
 }

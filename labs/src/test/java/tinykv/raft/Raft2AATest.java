@@ -259,10 +259,6 @@ class Raft2AATest extends RaftTestSupport {
 
     // ---- helpers ----
 
-    private static Message hup(long id) {
-        return message(MessageType.MsgHup, id, id).build();
-    }
-
     /**
      * Ticks {@code node} until it is a candidate.
      *
@@ -270,13 +266,7 @@ class Raft2AATest extends RaftTestSupport {
      * test; this fails instead, after far more ticks than any election timeout allows.
      */
     private static void tickUntilCandidate(Raft node, String who) {
-        for (int i = 0; i < TICKS_TO_CAMPAIGN && node.state != StateType.CANDIDATE; i++) {
-            node.tick();
-        }
-        assertThat(node.state)
-                .as("%s's role after %d ticks without hearing from a leader: its election timeout "
-                        + "(drawn from [electionTick, 2 * electionTick)) should have made it campaign",
-                        who, TICKS_TO_CAMPAIGN)
-                .isEqualTo(StateType.CANDIDATE);
+        tickUntil(node, () -> node.state == StateType.CANDIDATE, TICKS_TO_CAMPAIGN,
+                who + "'s election timeout (drawn from [electionTick, 2 * electionTick)) to make it campaign");
     }
 }

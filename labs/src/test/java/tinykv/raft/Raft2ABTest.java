@@ -2,9 +2,9 @@ package tinykv.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static tinykv.raft.LogAssertions.assertLogEquals;
 
 import com.google.protobuf.ByteString;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -90,7 +90,7 @@ class Raft2ABTest extends RaftTestSupport {
             assertThat(node.state).as("node %d's role after node 3's second campaign", node.id)
                     .isEqualTo(StateType.FOLLOWER);
             assertThat(node.term).as("node %d's term after node 3's second campaign", node.id).isEqualTo(2);
-            assertSameLog("node " + node.id + "'s log", wantLogs.get(i), node.raftLog);
+            assertLogEquals("node " + node.id + "'s log", wantLogs.get(i), node.raftLog);
         }
     }
 
@@ -112,7 +112,7 @@ class Raft2ABTest extends RaftTestSupport {
         assertThat(node1.state).as("candidate 1's role after hearing from leader 3").isEqualTo(StateType.FOLLOWER);
         assertThat(node1.term).as("node 1's term after hearing from leader 3").isEqualTo(1);
         RaftLog want = expectedLog(2, entry(1, 1), entry(2, 1, "force follower"));
-        network.forEachRaft(node -> assertSameLog("node " + node.id + "'s log", want, node.raftLog));
+        network.forEachRaft(node -> assertLogEquals("node " + node.id + "'s log", want, node.raftLog));
     }
 
     /** A MsgAppend from a deposed leader of an older term is ignored (Raft §5.1). */
@@ -129,7 +129,7 @@ class Raft2ABTest extends RaftTestSupport {
         network.send(propose(1, 1, "somedata"));
 
         RaftLog want = expectedLog(4, entry(1, 1), entry(2, 2), entry(3, 3), entry(4, 3, "somedata"));
-        network.forEachRaft(node -> assertSameLog("node " + node.id + "'s log", want, node.raftLog));
+        network.forEachRaft(node -> assertLogEquals("node " + node.id + "'s log", want, node.raftLog));
     }
 
     static Stream<Arguments> requestVoteCases() {
@@ -346,7 +346,7 @@ class Raft2ABTest extends RaftTestSupport {
         network.send(propose(1, 1, "somedata"));
 
         RaftLog want = wantCommitted ? expectedLog(2, entry(1, 1), entry(2, 1, "somedata")) : expectedLog(0);
-        network.forEachRaft(node -> assertSameLog(name + ": node " + node.id + "'s log", want, node.raftLog));
+        network.forEachRaft(node -> assertLogEquals(name + ": node " + node.id + "'s log", want, node.raftLog));
         assertThat(network.raft(1).term).as("%s: node 1's term", name).isEqualTo(1);
     }
 
@@ -462,33 +462,4 @@ class Raft2ABTest extends RaftTestSupport {
 
     // ---- helpers ----
 
-    private static Message hup(long id) {
-        return message(MessageType.MsgHup, id, id).build();
-    }
-
-    private static Message beat(long id) {
-        return message(MessageType.MsgBeat, id, id).build();
-    }
-
-    private static Message propose(long from, long to, String data) {
-        return message(MessageType.MsgPropose, from, to)
-                .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8(data)))
-                .build();
-    }
-
-    /** A new log over these stable entries, with the given committed index. */
-    private static RaftLog expectedLog(long committed, Entry... entries) {
-        List<Entry> all = new ArrayList<>();
-        all.add(Entry.getDefaultInstance());
-        all.addAll(List.of(entries));
-        RaftLog log = new RaftLog(MemoryStorage.withEntries(all));
-        log.committed = committed;
-        return log;
-    }
-
-    /** Compares logs as TinyKV does: entries and committed index, and also the applied index. */
-    private static void assertSameLog(String what, RaftLog want, RaftLog actual) {
-        LogAssertions.assertLogEquals(what, want, actual);
-        assertThat(actual.applied).as("%s: applied index", what).isEqualTo(want.applied);
-    }
 }

@@ -116,7 +116,7 @@ class Raft2CTest extends RaftTestSupport {
 
         nt.isolate(3);
         for (int i = 0; i <= 100; i++) {
-            nt.send(emptyProposal());
+            nt.send(emptyProposal(1));
         }
         Raft lead = nt.raft(1);
         nextEnts(lead, nt.storage(1));
@@ -127,8 +127,8 @@ class Raft2CTest extends RaftTestSupport {
         // A round of heartbeats lets the leader hear from node 3 again.
         nt.send(message(MessageType.MsgBeat, 1, 1).build());
         // This proposal makes the leader send node 3 a snapshot, the next one lets node 3 learn the commit index.
-        nt.send(emptyProposal());
-        nt.send(emptyProposal());
+        nt.send(emptyProposal(1));
+        nt.send(emptyProposal(1));
 
         Raft follower = nt.raft(3);
         assertThat(follower.raftLog.committed)
@@ -177,12 +177,4 @@ class Raft2CTest extends RaftTestSupport {
         return Entry.newBuilder().setData(ByteString.copyFromUtf8(data)).build();
     }
 
-    private static Message emptyProposal() {
-        return message(MessageType.MsgPropose, 1, 1).addEntries(Entry.getDefaultInstance()).build();
-    }
-
-    /** The node's current members as a conf state. Harness gap: several test classes need this. */
-    private static ConfState confStateOf(Raft raft) {
-        return ConfState.newBuilder().addAllNodes(raft.prs.keySet()).build();
-    }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tinykv.proto.eraftpb.ConfChange;
 import tinykv.proto.eraftpb.ConfChangeType;
-import tinykv.proto.eraftpb.ConfState;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.EntryType;
 import tinykv.proto.eraftpb.Message;
@@ -132,7 +131,7 @@ class Raft3ATest extends RaftTestSupport {
     void leaderTransferToSlowFollower3A() {
         RaftNetwork nt = electedNetwork();
         nt.isolate(3);
-        nt.send(proposal());
+        nt.send(emptyProposal(1));
         nt.recover();
         Raft lead = nt.raft(1);
         assertThat(lead.prs.get(3L).match).as("leader 1's match index for node 3, isolated since entry 1").isEqualTo(1);
@@ -146,7 +145,7 @@ class Raft3ATest extends RaftTestSupport {
     void leaderTransferAfterSnapshot3A() {
         RaftNetwork nt = electedNetwork();
         nt.isolate(3);
-        nt.send(proposal());
+        nt.send(emptyProposal(1));
         Raft lead = nt.raft(1);
         nextEnts(lead, nt.storage(1));
         nt.storage(1).createSnapshot(lead.raftLog.applied, confStateOf(lead), ByteString.EMPTY);
@@ -249,17 +248,9 @@ class Raft3ATest extends RaftTestSupport {
         return message(MessageType.MsgTransferLeader, transferee, to).build();
     }
 
-    private static Message proposal() {
-        return message(MessageType.MsgPropose, 1, 1).addEntries(Entry.getDefaultInstance()).build();
-    }
-
     private static void checkLeaderTransferState(String after, Raft r, StateType state, long lead) {
         assertThat(r.state).as("node %d's role after %s", r.id, after).isEqualTo(state);
         assertThat(r.lead).as("node %d's leader after %s", r.id, after).isEqualTo(lead);
     }
 
-    /** The node's current members as a conf state. Harness gap: several test classes need this. */
-    private static ConfState confStateOf(Raft raft) {
-        return ConfState.newBuilder().addAllNodes(raft.prs.keySet()).build();
-    }
 }

@@ -3,8 +3,6 @@ package tinykv.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
-import static tinykv.raft.PaperTestHelpers.sortedByReceiver;
-import static tinykv.raft.PaperTestHelpers.tickUntil;
 
 import java.util.List;
 import java.util.Set;

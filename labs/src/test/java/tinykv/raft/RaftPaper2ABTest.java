@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static tinykv.raft.LogAssertions.assertEntriesEqual;
 import static tinykv.raft.LogAssertions.assertLogEquals;
-import static tinykv.raft.PaperTestHelpers.sortedByReceiver;
-import static tinykv.raft.PaperTestHelpers.tickUntil;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +43,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
         commitNoopEntry(r, s);
         long li = r.raftLog.lastIndex();
 
-        r.step(propose("some data"));
+        r.step(propose(1, 1, "some data"));
 
         assertThat(r.raftLog.lastIndex()).as("last index of leader 1 after one proposal").isEqualTo(li + 1);
         assertThat(r.raftLog.committed)
@@ -72,7 +70,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
         r.becomeLeader();
         commitNoopEntry(r, s);
         long li = r.raftLog.lastIndex();
-        r.step(propose("some data"));
+        r.step(propose(1, 1, "some data"));
 
         for (Message m : readMessages(r)) {
             r.step(acceptAndReply(m));
@@ -108,7 +106,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
         r.becomeLeader();
         commitNoopEntry(r, s);
         long li = r.raftLog.lastIndex();
-        r.step(propose("some data"));
+        r.step(propose(1, 1, "some data"));
 
         for (Message m : readMessages(r)) {
             if (acceptors.contains(m.getTo())) {
@@ -147,7 +145,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
         r.term = 2;
         r.becomeCandidate();
         r.becomeLeader();
-        r.step(propose("some data"));
+        r.step(propose(1, 1, "some data"));
 
         for (Message m : readMessages(r)) {
             r.step(acceptAndReply(m));
@@ -419,11 +417,6 @@ class RaftPaper2ABTest extends RaftTestSupport {
             log.add(entry(i + 1, terms[i]));
         }
         return log;
-    }
-
-    /** A local proposal of one entry holding {@code data}. */
-    private static Message propose(String data) {
-        return message(MessageType.MsgPropose, 1, 1).addEntries(entry(0, 0, data)).build();
     }
 
     /** A MsgAppend of term 1 from {@code from} to {@code to}, after entry {@code prevIndex} of term 1. */

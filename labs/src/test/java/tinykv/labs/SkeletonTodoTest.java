@@ -18,7 +18,7 @@ import tinykv.Todo;
 @Tag("kit")
 @DisplayName("Kit: every staged test fails on the untouched skeleton with a TODO message")
 @EnabledIfSystemProperty(named = "tinykv.impl", matches = "skeleton")
-class SkeletonTodoCheck {
+class SkeletonTodoTest {
 
     @Test
     @DisplayName("each staged test fails with a Todo naming its lab part and method")
