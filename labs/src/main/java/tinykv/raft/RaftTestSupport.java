@@ -188,6 +188,18 @@ public abstract class RaftTestSupport {
         return log;
     }
 
+    /**
+     * Plays the application of network node {@code id} up to a log compaction: applies what is committed,
+     * takes a snapshot at the applied index, and compacts the stored log up to it.
+     */
+    protected static void applySnapshotAndCompact(RaftNetwork network, long id) {
+        Raft raft = network.raft(id);
+        MemoryStorage storage = network.storage(id);
+        nextEnts(raft, storage);
+        storage.createSnapshot(raft.raftLog.applied, confStateOf(raft), ByteString.EMPTY);
+        storage.compact(raft.raftLog.applied);
+    }
+
     /** The node's current members, as a snapshot would record them. */
     protected static ConfState confStateOf(Raft raft) {
         return ConfState.newBuilder().addAllNodes(raft.prs.keySet()).build();

@@ -204,7 +204,7 @@ class Raft2AATest extends RaftTestSupport {
         node.term = 1;
         node.state = state;
 
-        node.step(message(MessageType.MsgBeat, 1, 1).build());
+        node.step(beat(1));
 
         List<Message> sent = readMessages(node);
         assertThat(sent).as("%s of 3 nodes: messages sent on MsgBeat", state).hasSize(wantHeartbeats);

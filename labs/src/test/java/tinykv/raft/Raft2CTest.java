@@ -112,20 +112,18 @@ class Raft2CTest extends RaftTestSupport {
     @Test
     void slowNodeRestore2C() {
         RaftNetwork nt = newNetwork(fresh(), fresh(), fresh());
-        nt.send(message(MessageType.MsgHup, 1, 1).build());
+        nt.send(hup(1));
 
         nt.isolate(3);
         for (int i = 0; i <= 100; i++) {
             nt.send(emptyProposal(1));
         }
         Raft lead = nt.raft(1);
-        nextEnts(lead, nt.storage(1));
-        nt.storage(1).createSnapshot(lead.raftLog.applied, confStateOf(lead), ByteString.EMPTY);
-        nt.storage(1).compact(lead.raftLog.applied);
+        applySnapshotAndCompact(nt, 1);
 
         nt.recover();
         // A round of heartbeats lets the leader hear from node 3 again.
-        nt.send(message(MessageType.MsgBeat, 1, 1).build());
+        nt.send(beat(1));
         // This proposal makes the leader send node 3 a snapshot, the next one lets node 3 learn the commit index.
         nt.send(emptyProposal(1));
         nt.send(emptyProposal(1));

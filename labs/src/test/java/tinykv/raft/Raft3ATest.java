@@ -105,7 +105,7 @@ class Raft3ATest extends RaftTestSupport {
 
         // Differs from TinyKV: it proposes to node 1, a follower by now, which drops the proposal, so nothing
         // is replicated. The proposal goes to the current leader, node 2, as the comment there intends.
-        nt.send(message(MessageType.MsgPropose, 2, 2).addEntries(Entry.getDefaultInstance()).build());
+        nt.send(emptyProposal(2));
         nt.send(transferLeader(1, 2));
         checkLeaderTransferState("leader 2 was asked to transfer back to 1", lead, StateType.LEADER, 1);
     }
@@ -121,7 +121,7 @@ class Raft3ATest extends RaftTestSupport {
         checkLeaderTransferState("follower 2 was asked to take over leadership", lead, StateType.FOLLOWER, 2);
 
         // Differs from TinyKV: the proposal goes to the current leader, node 2, not to follower 1 (see above).
-        nt.send(message(MessageType.MsgPropose, 2, 2).addEntries(Entry.getDefaultInstance()).build());
+        nt.send(emptyProposal(2));
         nt.send(transferLeader(1, 1));
         checkLeaderTransferState("follower 1 was asked to take leadership back", lead, StateType.LEADER, 1);
     }
@@ -147,9 +147,7 @@ class Raft3ATest extends RaftTestSupport {
         nt.isolate(3);
         nt.send(emptyProposal(1));
         Raft lead = nt.raft(1);
-        nextEnts(lead, nt.storage(1));
-        nt.storage(1).createSnapshot(lead.raftLog.applied, confStateOf(lead), ByteString.EMPTY);
-        nt.storage(1).compact(lead.raftLog.applied);
+        applySnapshotAndCompact(nt, 1);
         nt.recover();
         assertThat(lead.prs.get(3L).match).as("leader 1's match index for node 3, isolated since entry 1").isEqualTo(1);
 
@@ -187,7 +185,7 @@ class Raft3ATest extends RaftTestSupport {
 
         nt.send(transferLeader(3, 1)); // stays pending: node 3 is unreachable
         // Differs from TinyKV: its MsgHup carries index 1 and term 2; a local message carries no term.
-        nt.send(message(MessageType.MsgHup, 2, 2).build());
+        nt.send(hup(2));
         checkLeaderTransferState("node 2 campaigned while leader 1's transfer to isolated node 3 was pending",
                 lead, StateType.FOLLOWER, 2);
     }
@@ -239,7 +237,7 @@ class Raft3ATest extends RaftTestSupport {
     /** Three fresh nodes, with node 1 elected leader. */
     private RaftNetwork electedNetwork() {
         RaftNetwork nt = newNetwork(fresh(), fresh(), fresh());
-        nt.send(message(MessageType.MsgHup, 1, 1).build());
+        nt.send(hup(1));
         return nt;
     }
 

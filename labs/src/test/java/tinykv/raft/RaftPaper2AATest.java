@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.MessageType;
 
 /**
@@ -81,7 +80,7 @@ class RaftPaper2AATest extends RaftTestSupport {
         Raft r = newTestRaft(1, ids(1, 2, 3), 10, heartbeatTicks, new MemoryStorage());
         r.becomeCandidate();
         r.becomeLeader();
-        r.step(message(MessageType.MsgPropose, 1, 1).addEntries(Entry.getDefaultInstance()).build());
+        r.step(emptyProposal(1));
         readMessages(r); // the appends of the proposal are not under test
 
         for (int i = 0; i < heartbeatTicks; i++) {
@@ -143,7 +142,7 @@ class RaftPaper2AATest extends RaftTestSupport {
             String name, int size, List<Long> granted, List<Long> rejected, StateType expected) {
         Raft r = newTestRaft(1, idsBySize(size), 10, 1, new MemoryStorage());
 
-        r.step(message(MessageType.MsgHup, 1, 1).build());
+        r.step(hup(1));
         for (long voter : granted) {
             r.step(message(MessageType.MsgRequestVoteResponse, voter, 1).setTerm(r.term).build());
         }
@@ -205,7 +204,7 @@ class RaftPaper2AATest extends RaftTestSupport {
     @MethodSource("leaderTerms")
     void candidateFallback2AA(long leaderTerm) {
         Raft r = newTestRaft(1, ids(1, 2, 3), 10, 1, new MemoryStorage());
-        r.step(message(MessageType.MsgHup, 1, 1).build());
+        r.step(hup(1));
         assertThat(r.state).as("role of node 1 after a MsgHup (setup)").isEqualTo(StateType.CANDIDATE);
 
         r.step(message(MessageType.MsgAppend, 2, 1).setTerm(leaderTerm).build());

@@ -289,9 +289,9 @@ class RaftPaper2ABTest extends RaftTestSupport {
         // Three nodes: node 2's log may be more up to date than node 1's, so node 1 wins with node 3's vote.
         RaftNetwork n = newNetwork(peer(lead), peer(follower), blackHole());
 
-        n.send(message(MessageType.MsgHup, 1, 1).build());
+        n.send(hup(1));
         n.send(message(MessageType.MsgRequestVoteResponse, 3, 1).setTerm(term + 1).build());
-        n.send(message(MessageType.MsgPropose, 1, 1).addEntries(Entry.getDefaultInstance()).build());
+        n.send(emptyProposal(1));
 
         assertThat(lead.state).as("role of node 1 after node 3 granted its vote (setup)").isEqualTo(StateType.LEADER);
         assertLogEquals("follower 2's log " + name + " (left: leader 1's log)", lead.raftLog, follower.raftLog);
@@ -389,7 +389,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
         r.becomeCandidate();
         r.becomeLeader(); // term 3; its noop entry is at index 3
         readMessages(r);
-        r.step(message(MessageType.MsgPropose, 1, 1).addEntries(Entry.getDefaultInstance()).build());
+        r.step(emptyProposal(1));
 
         r.step(message(MessageType.MsgAppendResponse, 2, 1).setTerm(r.term).setIndex(acknowledged).build());
 

@@ -1,5 +1,6 @@
 package tinykv.overlay;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -35,6 +36,37 @@ final class ApiSignature {
                     .forEach(lines::add);
         }
         return lines;
+    }
+
+    /**
+     * What each provided method of the class does: every non-private method, constructor or initializer
+     * whose body does not throw {@code Todo} (so not a student's TODO), with the methods it calls, the
+     * constructors it invokes and the fields it touches. The skeleton and the reference must agree on
+     * these, or the provided code a student reads would not be the code the reference runs.
+     */
+    static SortedSet<String> providedBodies(JavaClasses classes, String topLevelName) {
+        SortedSet<String> lines = new TreeSet<>();
+        for (JavaClass javaClass : classes) {
+            String name = javaClass.getName();
+            if (!name.equals(topLevelName) && !name.startsWith(topLevelName + "$")) {
+                continue;
+            }
+            javaClass.getCodeUnits().stream()
+                    .filter(code -> !isHidden(code.getModifiers()))
+                    .filter(code -> code.getConstructorCallsFromSelf().stream()
+                            .noneMatch(call -> call.getTargetOwner().getName().equals("tinykv.Todo")))
+                    .map(code -> describe(code) + " does " + accesses(code))
+                    .forEach(lines::add);
+        }
+        return lines;
+    }
+
+    private static String accesses(JavaCodeUnit code) {
+        return code.getAccessesFromSelf().stream()
+                .map(JavaAccess::getTarget)
+                .map(target -> target.getFullName())
+                .sorted()
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static boolean isHidden(Set<JavaModifier> modifiers) {

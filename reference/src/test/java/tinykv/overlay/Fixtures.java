@@ -6,11 +6,19 @@ final class Fixtures {
 
     static class Student {
         void work() {}
+
+        int provided(int x) {
+            return Math.abs(x);
+        }
     }
 
     static class Solution {
         int leaked;
 
         public void work() {}
+
+        int provided(int x) {
+            return Math.max(x, -x);
+        }
     }
 }

@@ -46,6 +46,7 @@ class OverlayContractTest {
                     .exists();
             String className = relative.toString().replace(".java", "").replace('/', '.');
             assertSameApi(className, ApiSignature.of(skeleton, className), ApiSignature.of(reference, className));
+            assertSameProvidedCode(className, skeleton, reference);
         }
     }
 
@@ -58,6 +59,26 @@ class OverlayContractTest {
         assertThat(solution).as("a solution that widens a method and adds a package-private field")
                 .isNotEqualTo(student)
                 .contains("tinykv.overlay.Fixtures$X field int leaked");
+    }
+
+    @Test
+    @DisplayName("the provided-code comparison notices a changed body")
+    void providedCodeComparisonNoticesDifferences() {
+        JavaClasses fixtures = new ClassFileImporter().importClasses(Fixtures.Student.class, Fixtures.Solution.class);
+        SortedSet<String> student = strip(ApiSignature.providedBodies(fixtures, Fixtures.Student.class.getName()), "Student");
+        SortedSet<String> solution = strip(ApiSignature.providedBodies(fixtures, Fixtures.Solution.class.getName()), "Solution");
+        assertThat(student).as("provided methods of the student fixture").anyMatch(line -> line.contains("java.lang.Math.abs(int)"));
+        assertThat(solution).as("provided methods of the solution fixture").noneMatch(line -> line.contains("java.lang.Math.abs(int)"));
+    }
+
+    /** Methods the skeleton hands out complete (no Todo) must be the same in the reference. */
+    private static void assertSameProvidedCode(String className, JavaClasses skeleton, JavaClasses reference) {
+        SortedSet<String> provided = ApiSignature.providedBodies(skeleton, className);
+        SortedSet<String> inReference = ApiSignature.providedBodies(reference, className);
+        SortedSet<String> changed = new TreeSet<>(provided);
+        changed.removeAll(inReference);
+        assertThat(changed).as("provided (non-TODO) methods of %s that the reference changed; "
+                + "provided code must be identical in skeleton and reference", className).isEmpty();
     }
 
     private static void assertSameApi(String className, SortedSet<String> skeleton, SortedSet<String> reference) {
