@@ -13,6 +13,8 @@ import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
@@ -34,7 +36,7 @@ public final class StagedTests {
 
     /** Every test method carrying one of the tags, without running anything. */
     public static List<Discovered> discover(String... tags) {
-        TestPlan plan = LauncherFactory.create().discover(requestFor(tags));
+        TestPlan plan = launcher().discover(requestFor(tags));
         List<Discovered> found = new ArrayList<>();
         for (TestIdentifier root : plan.getRoots()) {
             for (TestIdentifier test : plan.getDescendants(root)) {
@@ -58,8 +60,16 @@ public final class StagedTests {
                 }
             }
         };
-        LauncherFactory.create().execute(requestFor(tags), collector);
+        launcher().execute(requestFor(tags), collector);
         return outcomes;
+    }
+
+    /**
+     * A launcher without the listeners registered for the whole JVM (such as {@link LabSummary}): a run
+     * nested inside another test must not print closing lines that look like the outer run's result.
+     */
+    private static Launcher launcher() {
+        return LauncherFactory.create(LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build());
     }
 
     private static LauncherDiscoveryRequest requestFor(String... tags) {
