@@ -69,7 +69,9 @@ public final class StagedTests {
      * nested inside another test must not print closing lines that look like the outer run's result.
      */
     private static Launcher launcher() {
-        return LauncherFactory.create(LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build());
+        LauncherConfig withoutGlobalListeners =
+                LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
+        return LauncherFactory.create(withoutGlobalListeners);
     }
 
     private static LauncherDiscoveryRequest requestFor(String... tags) {

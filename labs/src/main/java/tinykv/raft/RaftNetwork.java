@@ -48,8 +48,8 @@ public final class RaftNetwork {
                 storages.put(id, storage);
                 peer = NetworkPeer.of(new Raft(newConfig.config(id, ids, storage)));
             } else if (peer instanceof NetworkPeer.Node node && node.raft().id != id) {
-                throw new IllegalArgumentException(
-                        "the node at position " + id + " has id " + node.raft().id + "; ids must be 1, 2, ... in order");
+                throw new IllegalArgumentException("the node at position " + id + " has id "
+                        + node.raft().id + "; ids must be 1, 2, ... in order");
             }
             peers.put(id, peer);
         }
@@ -180,7 +180,8 @@ public final class RaftNetwork {
     public MemoryStorage storage(long id) {
         MemoryStorage storage = storages.get(id);
         if (storage == null) {
-            throw new IllegalArgumentException("node " + id + " was not built by the network, so it has no storage here");
+            throw new IllegalArgumentException(
+                    "node " + id + " was not built by the network, so it has no storage here");
         }
         return storage;
     }

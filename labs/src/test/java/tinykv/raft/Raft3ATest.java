@@ -96,34 +96,38 @@ class Raft3ATest extends RaftTestSupport {
     /** Leadership moves to a transferee that is up to date, and back again after more replication. */
     @Test
     void leaderTransferToUpToDateNode3A() {
-        RaftNetwork nt = electedNetwork();
-        Raft lead = nt.raft(1);
-        assertThat(lead.lead).as("node 1's leader after it won the election").isEqualTo(1);
-
-        nt.send(transferLeader(2, 1));
-        checkLeaderTransferState("leader 1 was asked to transfer to 2", lead, StateType.FOLLOWER, 2);
-
-        // Differs from TinyKV: it proposes to node 1, a follower by now, which drops the proposal, so nothing
-        // is replicated. The proposal goes to the current leader, node 2, as the comment there intends.
-        nt.send(emptyProposal(2));
-        nt.send(transferLeader(1, 2));
-        checkLeaderTransferState("leader 2 was asked to transfer back to 1", lead, StateType.LEADER, 1);
+        transferToUpToDateNodeAndBack(false);
     }
 
     /** Like the test above, but each MsgTransferLeader goes to the transferee, a follower, which passes it on. */
     @Test
     void leaderTransferToUpToDateNodeFromFollower3A() {
+        transferToUpToDateNodeAndBack(true);
+    }
+
+    /**
+     * Node 1 leads; leadership goes to node 2, some replication happens, and leadership comes back to 1.
+     *
+     * @param askTransferee whether each MsgTransferLeader is delivered to the transferee (a follower, which
+     *     must forward it) rather than to the current leader
+     */
+    private void transferToUpToDateNodeAndBack(boolean askTransferee) {
         RaftNetwork nt = electedNetwork();
         Raft lead = nt.raft(1);
         assertThat(lead.lead).as("node 1's leader after it won the election").isEqualTo(1);
 
-        nt.send(transferLeader(2, 2));
-        checkLeaderTransferState("follower 2 was asked to take over leadership", lead, StateType.FOLLOWER, 2);
+        long firstReceiver = askTransferee ? 2 : 1;
+        nt.send(transferLeader(2, firstReceiver));
+        checkLeaderTransferState("node " + firstReceiver + " was asked to make 2 the leader",
+                lead, StateType.FOLLOWER, 2);
 
-        // Differs from TinyKV: the proposal goes to the current leader, node 2, not to follower 1 (see above).
+        // Differs from TinyKV: it proposes to node 1, a follower by now, which drops the proposal, so nothing
+        // is replicated. The proposal goes to the current leader, node 2, as the comment there intends.
         nt.send(emptyProposal(2));
-        nt.send(transferLeader(1, 1));
-        checkLeaderTransferState("follower 1 was asked to take leadership back", lead, StateType.LEADER, 1);
+        long secondReceiver = askTransferee ? 1 : 2;
+        nt.send(transferLeader(1, secondReceiver));
+        checkLeaderTransferState("node " + secondReceiver + " was asked to make 1 the leader again",
+                lead, StateType.LEADER, 1);
     }
 
     /** A leader first brings a lagging transferee up to date, then hands it leadership. */

@@ -37,10 +37,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
     @Test
     void leaderStartReplication2AB() {
         MemoryStorage s = new MemoryStorage();
-        Raft r = newTestRaft(1, ids(1, 2, 3), 10, 1, s);
-        r.becomeCandidate();
-        r.becomeLeader();
-        commitNoopEntry(r, s);
+        Raft r = settledLeader(s, ids(1, 2, 3));
         long li = r.raftLog.lastIndex();
 
         r.step(propose(1, 1, "some data"));
@@ -65,10 +62,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
     @Test
     void leaderCommitEntry2AB() {
         MemoryStorage s = new MemoryStorage();
-        Raft r = newTestRaft(1, ids(1, 2, 3), 10, 1, s);
-        r.becomeCandidate();
-        r.becomeLeader();
-        commitNoopEntry(r, s);
+        Raft r = settledLeader(s, ids(1, 2, 3));
         long li = r.raftLog.lastIndex();
         r.step(propose(1, 1, "some data"));
 
@@ -101,10 +95,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
     @MethodSource("acknowledgements")
     void leaderAcknowledgeCommit2AB(String name, int size, Set<Long> acceptors, boolean expectCommit) {
         MemoryStorage s = new MemoryStorage();
-        Raft r = newTestRaft(1, idsBySize(size), 10, 1, s);
-        r.becomeCandidate();
-        r.becomeLeader();
-        commitNoopEntry(r, s);
+        Raft r = settledLeader(s, idsBySize(size));
         long li = r.raftLog.lastIndex();
         r.step(propose(1, 1, "some data"));
 
@@ -422,6 +413,15 @@ class RaftPaper2ABTest extends RaftTestSupport {
     /** A MsgAppend of term 1 from {@code from} to {@code to}, after entry {@code prevIndex} of term 1. */
     private static Message.Builder append(long from, long to, long prevIndex, Entry entry) {
         return message(MessageType.MsgAppend, from, to).setTerm(1).setIndex(prevIndex).setLogTerm(1).addEntries(entry);
+    }
+
+    /** Node 1 as the leader of term 1 over {@code peers}, its noop entry committed, applied and stored in {@code s}. */
+    private Raft settledLeader(MemoryStorage s, List<Long> peers) {
+        Raft r = newTestRaft(1, peers, 10, 1, s);
+        r.becomeCandidate();
+        r.becomeLeader();
+        commitNoopEntry(r, s);
+        return r;
     }
 
     /**
