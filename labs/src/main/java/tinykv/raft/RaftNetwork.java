@@ -30,6 +30,7 @@ public final class RaftNetwork {
     private final Map<Long, MemoryStorage> storages = new TreeMap<>();
     private final Map<Link, Double> dropRates = new HashMap<>();
     private final Set<MessageType> ignored = EnumSet.noneOf(MessageType.class);
+    private final RaftInvariants invariants = new RaftInvariants();
     private final RandomGenerator random;
     private Predicate<Message> messageHook = message -> true;
 
@@ -75,7 +76,7 @@ public final class RaftNetwork {
     /**
      * Delivers the messages, then every message that delivery causes, until none is left. Each node's
      * output passes the filters before it travels. A proposal a node refuses is dropped, as a real
-     * network would lose it.
+     * network would lose it. After each delivery the receiver is checked against {@link RaftInvariants}.
      */
     public void send(Message... messages) {
         Deque<Message> queue = new ArrayDeque<>(List.of(messages));
@@ -88,6 +89,7 @@ public final class RaftNetwork {
             }
             if (peerAt(message.getTo(), message) instanceof NetworkPeer.Node node) {
                 deliver(node.raft(), message);
+                invariants.check(node.raft(), delivered, message);
                 queue.addAll(filter(readMessages(node.raft())));
             }
         }

@@ -1,0 +1,49 @@
+package tinykv.raft;
+
+import java.util.HashMap;
+import java.util.Map;
+import tinykv.proto.eraftpb.Message;
+
+/**
+ * Safety properties of Raft that a {@link RaftNetwork} checks after every delivery, so that a broken
+ * node is caught at the step that broke it, not at a later assertion:
+ *
+ * <ul>
+ *   <li><b>election safety</b> (Raft §5.2): at most one leader per term;
+ *   <li><b>commit never goes back</b> (Raft §5.3): a node's commit index only grows;
+ *   <li><b>commit within the log</b>: a node never commits an index it does not hold.
+ * </ul>
+ *
+ * A violation names the property, the node, the delivery that broke it and the message delivered.
+ */
+final class RaftInvariants {
+    private final Map<Long, Long> leaderByTerm = new HashMap<>();
+    private final Map<Long, Long> committedByNode = new HashMap<>();
+
+    /** Checks {@code node} after it handled {@code cause}, the {@code delivery}-th message of a send. */
+    void check(Raft node, int delivery, Message cause) {
+        if (node.state == StateType.LEADER) {
+            Long leader = leaderByTerm.putIfAbsent(node.term, node.id);
+            if (leader != null && leader != node.id) {
+                violated("election safety (Raft §5.2)", node, delivery, cause,
+                        "nodes " + leader + " and " + node.id + " both became leader of term " + node.term);
+            }
+        }
+        long committed = node.raftLog.committed;
+        Long before = committedByNode.put(node.id, committed);
+        if (before != null && committed < before) {
+            violated("commit never goes back (Raft §5.3)", node, delivery, cause,
+                    "node " + node.id + "'s commit index went back from " + before + " to " + committed);
+        }
+        long lastIndex = node.raftLog.lastIndex();
+        if (committed > lastIndex) {
+            violated("commit within the log", node, delivery, cause,
+                    "node " + node.id + " committed index " + committed + " but its last index is " + lastIndex);
+        }
+    }
+
+    private static void violated(String property, Raft node, int delivery, Message cause, String what) {
+        throw new AssertionError("Raft invariant broken: " + property + ". " + what + ", right after node "
+                + node.id + " handled delivery #" + delivery + ": " + RaftNetwork.describe(cause));
+    }
+}
