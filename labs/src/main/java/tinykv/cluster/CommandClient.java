@@ -1,0 +1,279 @@
+package tinykv.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import tinykv.kv.engine.CfIterator;
+import tinykv.kv.engine.ColumnFamilies;
+import tinykv.kv.engine.RegionReader;
+import tinykv.kv.raftstore.Callback;
+import tinykv.kv.raftstore.scheduler.RegionAndLeader;
+import tinykv.proto.errorpb.Error;
+import tinykv.proto.metapb.Peer;
+import tinykv.proto.metapb.Region;
+import tinykv.proto.raft_cmdpb.CmdType;
+import tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import tinykv.proto.raft_cmdpb.Request;
+import tinykv.sim.Simulator;
+import tinykv.runtime.Timer;
+
+/**
+ * How a client talks to the cluster, without ever waiting: TinyKV's {@code Request}, {@code CallCommand},
+ * {@code CallCommandOnLeader}, {@code LeaderOfRegion}, {@code GetRegion} and {@code Scan}, each written as a
+ * small state machine of simulator events that ends by calling its continuation. TinyKV's sleeps and
+ * timeouts are the same lengths here, in virtual time.
+ *
+ * <p>Continuations run as events of the client ({@code owner}), never inside a raftstore handler. A client
+ * that gives up (TinyKV panics there) throws from its event, which fails the run with the simulator's
+ * report: virtual time, seed, last events.
+ */
+final class CommandClient {
+    /** How long a command takes to reach a store, and its answer to come back: never zero, like the network. */
+    static final long CLIENT_HOP_MS = 1;
+    /** TinyKV: CallCommandOnLeader gives each store a second to answer. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
+    /** TinyKV: Request sleeps 100 ms after a failed try. */
+    private static final long REQUEST_RETRY_MS = 100;
+    /** TinyKV: LeaderOfRegion asks the scheduler 500 times, 10 ms apart. */
+    private static final int LEADER_POLLS = 500;
+    private static final long LEADER_POLL_MS = 10;
+    /** TinyKV: GetRegion asks the scheduler 100 times, 20 ms apart. */
+    private static final int REGION_POLLS = 100;
+    private static final long REGION_POLL_MS = 20;
+
+    private final Cluster cluster;
+    private final Simulator sim;
+    private final String owner;
+    private final SplittableRandom random;
+
+    CommandClient(Cluster cluster, String owner) {
+        this.cluster = cluster;
+        this.sim = cluster.simulator();
+        this.owner = owner;
+        this.random = sim.random(owner);
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    // ---- one store ---------------------------------------------------------------------------------------
+
+    /**
+     * Sends {@code request} to the store its header names; the result, or empty if no answer came within
+     * {@code timeout} (a stopped store never answers).
+     */
+    void callCommand(RaftCmdRequest request, Duration timeout, Consumer<Optional<CommandResult>> then) {
+        long storeId = request.getHeader().getPeer().getStoreId();
+        long regionId = request.getHeader().getRegionId();
+        int incarnation = cluster.incarnation(storeId);
+        boolean[] finished = {false};
+        Timer timer = sim.schedule(timeout.toMillis(), owner,
+                "command to region " + regionId + " on store " + storeId + " timed out", () -> {
+                    if (!finished[0]) {
+                        finished[0] = true;
+                        then.accept(Optional.empty());
+                    }
+                });
+        cluster.runOnStore(storeId, CLIENT_HOP_MS, "command from " + owner + " to region " + regionId, raftStore -> {
+            Callback callback = new Callback();
+            callback.whenDone(done -> sim.schedule(CLIENT_HOP_MS, owner,
+                    "answer from region " + regionId + " on store " + storeId, () -> {
+                        CommandResult result = new CommandResult(done.response(), done.snapshot());
+                        // A store that stopped since has closed the engines a reader would read.
+                        if (finished[0] || cluster.incarnation(storeId) != incarnation) {
+                            result.discard();
+                            return;
+                        }
+                        finished[0] = true;
+                        timer.cancel();
+                        then.accept(Optional.of(result));
+                    }));
+            raftStore.sendCommand(request, callback);
+        });
+    }
+
+    // ---- the leader ----------------------------------------------------------------------------------------
+
+    /**
+     * Sends {@code request} to its region's leader, following NotLeader hints and retrying on stale commands
+     * and epoch mismatches; empty once {@code timeout} has passed (TinyKV's CallCommandOnLeader).
+     */
+    void callCommandOnLeader(RaftCmdRequest request, Duration timeout, Consumer<Optional<CommandResult>> then) {
+        long start = sim.now();
+        long regionId = request.getHeader().getRegionId();
+        leaderOfRegion(regionId, leader -> tryLeader(request, leader, start, timeout, then));
+    }
+
+    private void tryLeader(RaftCmdRequest request, Optional<Peer> leader, long start, Duration timeout,
+            Consumer<Optional<CommandResult>> then) {
+        long regionId = request.getHeader().getRegionId();
+        if (sim.now() - start > timeout.toMillis()) {
+            then.accept(Optional.empty());
+            return;
+        }
+        Peer target = leader.orElseThrow(() -> new AssertionError("no leader of region " + regionId
+                + " reported to the scheduler within " + LEADER_POLLS * LEADER_POLL_MS + " ms"));
+        RaftCmdRequest toLeader = request.toBuilder().setHeader(request.getHeader().toBuilder().setPeer(target)).build();
+        callCommand(toLeader, CALL_TIMEOUT, result -> {
+            if (result.isEmpty()) {
+                leaderOfRegion(regionId, newLeader -> {
+                    if (newLeader.isPresent() && !newLeader.get().equals(target)) {
+                        tryLeader(request, newLeader, start, timeout, then);
+                        return;
+                    }
+                    // The scheduler still names the peer that did not answer: try one at random.
+                    Optional<RegionAndLeader> region = cluster.scheduler().getRegionById(regionId);
+                    if (region.isEmpty()) {
+                        then.accept(Optional.empty());
+                        return;
+                    }
+                    List<Peer> peers = region.get().region().getPeersList();
+                    Peer any = peers.get(random.nextInt(peers.size()));
+                    tryLeader(request, Optional.of(any), start, timeout, then);
+                });
+                return;
+            }
+            Error error = result.get().response().getHeader().getError();
+            if (error.hasStaleCommand() || error.hasEpochNotMatch() || error.hasNotLeader()) {
+                result.get().discard();
+                if (error.hasNotLeader() && error.getNotLeader().hasLeader()) {
+                    tryLeader(request, Optional.of(error.getNotLeader().getLeader()), start, timeout, then);
+                } else {
+                    leaderOfRegion(regionId, newLeader -> tryLeader(request, newLeader, start, timeout, then));
+                }
+                return;
+            }
+            then.accept(result);
+        });
+    }
+
+    /** The region's leader as the scheduler knows it, asked until known or for 5 s (TinyKV's LeaderOfRegion). */
+    void leaderOfRegion(long regionId, Consumer<Optional<Peer>> then) {
+        poll(LEADER_POLLS, LEADER_POLL_MS, "leader of region " + regionId,
+                () -> cluster.scheduler().getRegionById(regionId).flatMap(RegionAndLeader::leader), then);
+    }
+
+    /** The region holding {@code key}, asked until known or for 2 s (after a split a range may be briefly unknown). */
+    void getRegion(byte[] key, Consumer<Region> then) {
+        poll(REGION_POLLS, REGION_POLL_MS, "region of key " + hex(key),
+                () -> cluster.scheduler().getRegion(key).map(RegionAndLeader::region),
+                region -> then.accept(region.orElseThrow(() -> new AssertionError("the scheduler knows no region "
+                        + "holding key " + hex(key) + " after " + REGION_POLLS * REGION_POLL_MS + " ms"))));
+    }
+
+    private <T> void poll(int times, long intervalMs, String what, java.util.function.Supplier<Optional<T>> ask,
+            Consumer<Optional<T>> then) {
+        Optional<T> answer = ask.get();
+        if (answer.isPresent() || times <= 1) {
+            then.accept(answer);
+            return;
+        }
+        sim.schedule(intervalMs, owner, "ask scheduler for " + what, () -> poll(times - 1, intervalMs, what, ask, then));
+    }
+
+    // ---- requests by key -----------------------------------------------------------------------------------
+
+    /**
+     * Sends {@code requests} to the region holding {@code key}, retrying every 100 ms on errors and silence:
+     * at least 10 tries, and until {@code timeout} has passed; then the client gives up and the run fails
+     * (TinyKV's Request panics with "request timeout").
+     */
+    void request(byte[] key, List<Request> requests, Duration timeout, Consumer<CommandResult> then) {
+        new RequestAttempts(key, requests, timeout, then).next();
+    }
+
+    private final class RequestAttempts {
+        private final byte[] key;
+        private final List<Request> requests;
+        private final Duration timeout;
+        private final Consumer<CommandResult> then;
+        private final long start = sim.now();
+        private int tries;
+        private String lastOutcome = "no try finished";
+        private long lastRegionId;
+
+        RequestAttempts(byte[] key, List<Request> requests, Duration timeout, Consumer<CommandResult> then) {
+            this.key = key;
+            this.requests = requests;
+            this.timeout = timeout;
+            this.then = then;
+        }
+
+        void next() {
+            if (tries >= 10 && sim.now() - start >= timeout.toMillis()) {
+                throw new AssertionError(String.format(java.util.Locale.ROOT,
+                        "request timeout: %s for key %s (region %d) did not succeed in %d tries over %.3fs of "
+                                + "virtual time; last try: %s", describe(requests), hex(key), lastRegionId, tries,
+                        (sim.now() - start) / 1000.0, lastOutcome));
+            }
+            tries++;
+            getRegion(key, region -> {
+                lastRegionId = region.getId();
+                RaftCmdRequest request = Requests.newRequest(region.getId(), region.getRegionEpoch(), requests);
+                callCommandOnLeader(request, timeout, result -> {
+                    if (result.isEmpty() || result.get().hasError()) {
+                        lastOutcome = result.map(r -> "error " + r.response().getHeader().getError())
+                                .orElse("no answer from the leader within " + timeout.toMillis() + " ms");
+                        result.ifPresent(CommandResult::discard);
+                        sim.schedule(REQUEST_RETRY_MS, owner, "retry " + describe(requests), this::next);
+                        return;
+                    }
+                    then.accept(result.get());
+                });
+            });
+        }
+    }
+
+    // ---- scans -------------------------------------------------------------------------------------------
+
+    /**
+     * The values of the default CF in [{@code start}, {@code end}) across regions (empty end: to the end of
+     * the key space): a Snap command per region, then its reader (TinyKV's Scan). Unlike TinyKV's loop,
+     * a non-empty start with an empty end scans to the end instead of returning nothing.
+     */
+    void scan(byte[] start, byte[] end, Consumer<List<byte[]>> then) {
+        scanFrom(start, end, new ArrayList<>(), then);
+    }
+
+    private void scanFrom(byte[] key, byte[] end, List<byte[]> values, Consumer<List<byte[]>> then) {
+        if (end.length != 0 && Arrays.compareUnsigned(key, end) >= 0) {
+            then.accept(values);
+            return;
+        }
+        request(key, List.of(Requests.snap()), Duration.ofSeconds(5), result -> {
+            Region region = result.single(CmdType.Snap).getSnap().getRegion();
+            RegionReader reader = result.snapshot().orElseThrow(() -> new AssertionError(
+                    "a Snap command on region " + region.getId() + " completed without a region reader"));
+            try (reader; CfIterator iterator = reader.iterCF(ColumnFamilies.DEFAULT)) {
+                for (iterator.seek(key); iterator.valid(); iterator.next()) {
+                    if (MockSchedulerClient.exceedsEndKey(iterator.key(), end)) {
+                        break;
+                    }
+                    values.add(iterator.value());
+                }
+            }
+            byte[] next = region.getEndKey().toByteArray();
+            if (next.length == 0) {
+                then.accept(values);
+            } else {
+                scanFrom(next, end, values, then);
+            }
+        });
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    static String hex(byte[] key) {
+        return HexFormat.of().formatHex(key);
+    }
+
+    private static String describe(List<Request> requests) {
+        return requests.stream().map(r -> r.getCmdType().toString()).toList().toString();
+    }
+}

@@ -1,0 +1,430 @@
+package tinykv.cluster;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import tinykv.kv.raftstore.scheduler.RegionAndLeader;
+import tinykv.kv.raftstore.scheduler.SchedulerClient;
+import tinykv.kv.raftstore.scheduler.SchedulerException;
+import tinykv.proto.eraftpb.ConfChangeType;
+import tinykv.proto.metapb.Peer;
+import tinykv.proto.metapb.Region;
+import tinykv.proto.metapb.RegionEpoch;
+import tinykv.proto.metapb.Store;
+import tinykv.proto.schedulerpb.AskSplitResponse;
+import tinykv.proto.schedulerpb.ChangePeer;
+import tinykv.proto.schedulerpb.RegionHeartbeatRequest;
+import tinykv.proto.schedulerpb.RegionHeartbeatResponse;
+import tinykv.proto.schedulerpb.ResponseHeader;
+import tinykv.proto.schedulerpb.StoreStats;
+import tinykv.proto.schedulerpb.TransferLeader;
+
+/**
+ * The scheduler the test cluster runs against (TinyKV's {@code test_raftstore/scheduler.go}): it hands out
+ * ids, keeps the stores and the regions their leaders report, and carries out what a test orders (add or
+ * remove a peer, transfer a leader) by answering the region's heartbeats until the order is done.
+ *
+ * <p>Everything runs on the simulator's one thread, so there are no locks. Answers to heartbeats are not
+ * given inside {@link #regionHeartbeat}: they are handed to {@code later}, which delivers them as a
+ * separate simulator event, so the raftstore is never re-entered from its own call.
+ */
+public final class MockSchedulerClient implements SchedulerClient {
+
+    /** Runs a task soon, as its own event (the cluster wires this to the simulator). */
+    @FunctionalInterface
+    public interface Later {
+        void run(String what, Runnable task);
+    }
+
+    private final long clusterId;
+    private final Later later;
+    private long nextId;
+    private boolean bootstrapped;
+
+    private final Map<Long, Store> stores = new TreeMap<>();
+    private final Map<Long, Consumer<RegionHeartbeatResponse>> responseHandlers = new TreeMap<>();
+    /** Regions by start key, in unsigned byte order: the key space from left to right. */
+    private final TreeMap<byte[], Region> regionsByStartKey = new TreeMap<>(Arrays::compareUnsigned);
+    private final Map<Long, byte[]> startKeyByRegionId = new TreeMap<>();
+    private final Map<Long, Peer> leaders = new TreeMap<>();
+    private final Map<Long, Peer> pendingPeers = new TreeMap<>();
+    private final Map<Long, Operator> operators = new LinkedHashMap<>();
+
+    /**
+     * @param firstId the first id {@link #allocId} hands out; TinyKV starts after the store ids
+     *     (store count + 1), because the first region's peers take the ids of their stores
+     */
+    public MockSchedulerClient(long clusterId, long firstId, Later later) {
+        this.clusterId = clusterId;
+        this.nextId = firstId;
+        this.later = Objects.requireNonNull(later, "later");
+    }
+
+    // ---- SchedulerClient -------------------------------------------------------------------------------
+
+    @Override
+    public long clusterId() {
+        return clusterId;
+    }
+
+    @Override
+    public long allocId() {
+        return nextId++;
+    }
+
+    @Override
+    public void bootstrap(Store store, Region region) {
+        if (bootstrapped || !startKeyByRegionId.isEmpty()) {
+            bootstrapped = true;
+            throw new SchedulerException("cluster " + clusterId + " is already bootstrapped");
+        }
+        stores.put(store.getId(), store);
+        // TinyKV's mock scheduler learns the first region from its first heartbeat, not from bootstrap.
+        bootstrapped = true;
+    }
+
+    @Override
+    public boolean isBootstrapped() {
+        return bootstrapped;
+    }
+
+    @Override
+    public void putStore(Store store) {
+        checkBootstrapped();
+        stores.put(store.getId(), store);
+    }
+
+    @Override
+    public Optional<Store> getStore(long storeId) {
+        checkBootstrapped();
+        Store store = stores.get(storeId);
+        if (store == null) {
+            throw new SchedulerException("store " + storeId + " not found");
+        }
+        return Optional.of(store);
+    }
+
+    @Override
+    public Optional<RegionAndLeader> getRegion(byte[] key) {
+        checkBootstrapped();
+        return findRegion(key).map(region -> new RegionAndLeader(region, leaderOf(region.getId())));
+    }
+
+    @Override
+    public Optional<RegionAndLeader> getRegionById(long regionId) {
+        checkBootstrapped();
+        byte[] startKey = startKeyByRegionId.get(regionId);
+        if (startKey == null) {
+            return Optional.empty();
+        }
+        return getRegion(startKey);
+    }
+
+    @Override
+    public AskSplitResponse askSplit(Region region) {
+        Region current = getRegionById(region.getId()).map(RegionAndLeader::region)
+                .filter(found -> found.getId() == region.getId())
+                .orElseThrow(() -> new SchedulerException("region " + region.getId() + " not found"));
+        if (isEpochStale(region.getRegionEpoch(), current.getRegionEpoch())) {
+            throw new SchedulerException("epoch of region " + region.getId() + " is stale");
+        }
+        AskSplitResponse.Builder response = AskSplitResponse.newBuilder().setHeader(header())
+                .setNewRegionId(allocId());
+        for (int i = 0; i < region.getPeersCount(); i++) {
+            response.addNewPeerIds(allocId());
+        }
+        return response.build();
+    }
+
+    @Override
+    public void storeHeartbeat(StoreStats stats) {
+        checkBootstrapped();
+    }
+
+    @Override
+    public void regionHeartbeat(RegionHeartbeatRequest request) {
+        checkBootstrapped();
+        Region region = request.getRegion();
+        long regionId = region.getId();
+        for (Peer peer : region.getPeersList()) {
+            pendingPeers.remove(peer.getId());
+        }
+        for (Peer peer : request.getPendingPeersList()) {
+            pendingPeers.put(peer.getId(), peer);
+        }
+        leaders.put(regionId, request.getLeader());
+
+        // A heartbeat older than what we know is ignored, unanswered: heartbeats race with splits and
+        // conf changes, so this is normal and not an error of the store that sent it.
+        if (!updateRangeIfNewer(region) || !updatePeersIfNewer(region)) {
+            return;
+        }
+
+        RegionHeartbeatResponse.Builder response = RegionHeartbeatResponse.newBuilder().setHeader(header())
+                .setRegionId(regionId).setRegionEpoch(region.getRegionEpoch()).setTargetPeer(request.getLeader());
+        Operator operator = operators.get(regionId);
+        if (operator != null) {
+            if (operator.isFinished(region, request.getLeader(), pendingPeers)) {
+                operators.remove(regionId);
+            } else {
+                operator.addTo(response);
+            }
+        }
+        Consumer<RegionHeartbeatResponse> handler = responseHandlers.get(request.getLeader().getStoreId());
+        if (handler != null) {
+            RegionHeartbeatResponse answer = response.build();
+            later.run("scheduler answers region " + regionId + " heartbeat", () -> handler.accept(answer));
+        }
+    }
+
+    @Override
+    public void setRegionHeartbeatResponseHandler(long storeId, Consumer<RegionHeartbeatResponse> handler) {
+        responseHandlers.put(storeId, handler == null ? response -> { } : handler);
+    }
+
+    // ---- orders a test gives ---------------------------------------------------------------------------
+
+    /** Adds {@code peer} to the region: answered on the region's heartbeats until the peer has caught up. */
+    public void addPeer(long regionId, Peer peer) {
+        operators.put(regionId, new Operator.AddPeer(peer));
+    }
+
+    /** Removes {@code peer} from the region: answered on the region's heartbeats until it is gone. */
+    public void removePeer(long regionId, Peer peer) {
+        operators.put(regionId, new Operator.RemovePeer(peer));
+    }
+
+    /** Moves the region's leadership to {@code peer}: answered until that peer reports as leader. */
+    public void transferLeader(long regionId, Peer peer) {
+        operators.put(regionId, new Operator.TransferLeaderTo(peer));
+    }
+
+    /** Some region a leader has reported (the one with the smallest id, so the choice is deterministic). */
+    public Optional<Region> anyRegion() {
+        for (long regionId : leaders.keySet()) {
+            Optional<RegionAndLeader> found = getRegionById(regionId);
+            if (found.isPresent()) {
+                return Optional.of(found.get().region());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every region the scheduler knows, from the left of the key space to the right. */
+    public List<Region> regions() {
+        return new ArrayList<>(regionsByStartKey.values());
+    }
+
+    // ---- region registry -------------------------------------------------------------------------------
+
+    /** TinyKV's handleHeartbeatVersion: takes the reported range if it is newer; false if stale. */
+    private boolean updateRangeIfNewer(Region region) {
+        if (exceedsEndKey(region.getStartKey().toByteArray(), region.getEndKey().toByteArray())) {
+            throw new AssertionError("region " + regionId(region) + " reports a start key after its end key");
+        }
+        while (true) {
+            Optional<Region> found = findRegion(region.getStartKey().toByteArray());
+            if (found.isEmpty()) {
+                addRegion(region);
+                return true;
+            }
+            Region known = found.get();
+            if (known.getStartKey().equals(region.getStartKey()) && known.getEndKey().equals(region.getEndKey())) {
+                if (isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
+                    return false;
+                }
+                if (known.getRegionEpoch().getVersion() < region.getRegionEpoch().getVersion()) {
+                    removeRegion(known);
+                    addRegion(region);
+                }
+                return true;
+            }
+            if (exceedsEndKey(known.getStartKey().toByteArray(), region.getEndKey().toByteArray())) {
+                addRegion(region); // nothing known overlaps the reported range
+                return true;
+            }
+            // The reported range overlaps a known one (after a split, say): the newer one wins.
+            if (region.getRegionEpoch().getVersion() <= known.getRegionEpoch().getVersion()) {
+                return false;
+            }
+            removeRegion(known);
+        }
+    }
+
+    /** TinyKV's handleHeartbeatConfVersion: takes the reported peers if they are newer; false if stale. */
+    private boolean updatePeersIfNewer(Region region) {
+        Region known = findRegion(region.getStartKey().toByteArray()).orElseThrow(
+                () -> new AssertionError("region " + regionId(region) + " vanished from the scheduler"));
+        if (isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
+            return false;
+        }
+        if (region.getRegionEpoch().getConfVer() > known.getRegionEpoch().getConfVer()) {
+            checkOneConfChangeApart(known, region);
+            regionsByStartKey.put(region.getStartKey().toByteArray(), region);
+        } else {
+            checkSamePeers(known, region);
+        }
+        return true;
+    }
+
+    /** A conf change adds or removes one peer at a time; anything else is a raftstore bug. */
+    private static void checkOneConfChangeApart(Region known, Region reported) {
+        int before = known.getPeersCount();
+        int after = reported.getPeersCount();
+        int removed = peersNotIn(known, reported).size();
+        int added = peersNotIn(reported, known).size();
+        boolean oneRemoved = before == after + 1 && removed == 1 && added == 0;
+        boolean oneAdded = after == before + 1 && added == 1 && removed == 0;
+        if (before != after && !oneRemoved && !oneAdded) {
+            throw new AssertionError("region " + regionId(reported) + " changed more than one peer at once: "
+                    + "known " + known.getPeersList() + ", reported " + reported.getPeersList());
+        }
+        if (before == after) {
+            checkSamePeers(known, reported);
+            if (known.getRegionEpoch().getConfVer() + 1 != reported.getRegionEpoch().getConfVer()
+                    || known.getRegionEpoch().getVersion() + 1 != reported.getRegionEpoch().getVersion()) {
+                throw new AssertionError("region " + regionId(reported) + " reports epoch "
+                        + reported.getRegionEpoch() + " after " + known.getRegionEpoch() + " with the same peers");
+            }
+        }
+    }
+
+    private static void checkSamePeers(Region known, Region reported) {
+        if (known.getPeersCount() != reported.getPeersCount() || !peersNotIn(known, reported).isEmpty()) {
+            throw new AssertionError("region " + regionId(reported) + " reports peers " + reported.getPeersList()
+                    + " but the scheduler knows " + known.getPeersList() + " at the same conf version");
+        }
+    }
+
+    private Optional<Region> findRegion(byte[] key) {
+        Map.Entry<byte[], Region> floor = regionsByStartKey.floorEntry(key);
+        if (floor == null || !contains(floor.getValue(), key)) {
+            return Optional.empty();
+        }
+        return Optional.of(floor.getValue());
+    }
+
+    private void addRegion(Region region) {
+        byte[] startKey = region.getStartKey().toByteArray();
+        startKeyByRegionId.put(region.getId(), startKey);
+        regionsByStartKey.put(startKey, region);
+    }
+
+    private void removeRegion(Region region) {
+        startKeyByRegionId.remove(region.getId());
+        findRegion(region.getStartKey().toByteArray()).filter(found -> found.getId() == region.getId())
+                .ifPresent(found -> regionsByStartKey.remove(found.getStartKey().toByteArray()));
+    }
+
+    private Optional<Peer> leaderOf(long regionId) {
+        return Optional.ofNullable(leaders.get(regionId));
+    }
+
+    private void checkBootstrapped() {
+        if (!bootstrapped) {
+            throw new SchedulerException("cluster " + clusterId + " is not bootstrapped");
+        }
+    }
+
+    private ResponseHeader header() {
+        return ResponseHeader.newBuilder().setClusterId(clusterId).build();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    /** True if {@code epoch} is older than {@code current} in either counter (TinyKV's IsEpochStale). */
+    static boolean isEpochStale(RegionEpoch epoch, RegionEpoch current) {
+        return epoch.getVersion() < current.getVersion() || epoch.getConfVer() < current.getConfVer();
+    }
+
+    static boolean contains(Region region, byte[] key) {
+        byte[] end = region.getEndKey().toByteArray();
+        return Arrays.compareUnsigned(key, region.getStartKey().toByteArray()) >= 0
+                && (end.length == 0 || Arrays.compareUnsigned(key, end) < 0);
+    }
+
+    /** True if {@code key} lies at or past {@code endKey}; an empty end key is the end of the key space. */
+    static boolean exceedsEndKey(byte[] key, byte[] endKey) {
+        return endKey.length > 0 && Arrays.compareUnsigned(key, endKey) >= 0;
+    }
+
+    /** The peer of {@code region} on {@code storeId}, if it has one. */
+    public static Optional<Peer> findPeer(Region region, long storeId) {
+        return region.getPeersList().stream().filter(peer -> peer.getStoreId() == storeId).findFirst();
+    }
+
+    /** Peers of {@code left} on stores where {@code right} has none. */
+    private static List<Peer> peersNotIn(Region left, Region right) {
+        return left.getPeersList().stream().filter(peer -> findPeer(right, peer.getStoreId()).isEmpty()).toList();
+    }
+
+    private static String regionId(Region region) {
+        return Long.toString(region.getId());
+    }
+
+    /** An order for one region, answered on its heartbeats until {@link #isFinished}. */
+    private sealed interface Operator {
+
+        boolean isFinished(Region region, Peer leader, Map<Long, Peer> pendingPeers);
+
+        void addTo(RegionHeartbeatResponse.Builder response);
+
+        /** Done once the peer is in the region and no longer pending (it has caught up). */
+        final class AddPeer implements Operator {
+            private final Peer peer;
+            private boolean added;
+
+            AddPeer(Peer peer) {
+                this.peer = peer;
+            }
+
+            @Override
+            public boolean isFinished(Region region, Peer leader, Map<Long, Peer> pendingPeers) {
+                if (!added) {
+                    added = region.getPeersList().stream().anyMatch(p -> p.getId() == peer.getId());
+                    return false;
+                }
+                return !pendingPeers.containsKey(peer.getId());
+            }
+
+            @Override
+            public void addTo(RegionHeartbeatResponse.Builder response) {
+                if (!added) {
+                    response.setChangePeer(ChangePeer.newBuilder().setChangeType(ConfChangeType.AddNode).setPeer(peer));
+                }
+            }
+        }
+
+        /** Done once the peer is no longer in the region. */
+        record RemovePeer(Peer peer) implements Operator {
+            @Override
+            public boolean isFinished(Region region, Peer leader, Map<Long, Peer> pendingPeers) {
+                return region.getPeersList().stream().noneMatch(p -> p.getId() == peer.getId());
+            }
+
+            @Override
+            public void addTo(RegionHeartbeatResponse.Builder response) {
+                response.setChangePeer(ChangePeer.newBuilder().setChangeType(ConfChangeType.RemoveNode).setPeer(peer));
+            }
+        }
+
+        /** Done once the peer reports as the region's leader. */
+        record TransferLeaderTo(Peer peer) implements Operator {
+            @Override
+            public boolean isFinished(Region region, Peer leader, Map<Long, Peer> pendingPeers) {
+                return leader.getId() == peer.getId();
+            }
+
+            @Override
+            public void addTo(RegionHeartbeatResponse.Builder response) {
+                response.setTransferLeader(TransferLeader.newBuilder().setPeer(peer));
+            }
+        }
+    }
+}
