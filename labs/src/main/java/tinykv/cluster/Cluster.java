@@ -90,7 +90,12 @@ public final class Cluster implements AutoCloseable {
 
     /** A cluster of {@code count} stores with TinyKV's test configuration, on a simulator for this run's seed. */
     public static Cluster create(int count) {
-        return new Cluster(count, StoreConfig.forTests(), Simulator.forCurrentSeed());
+        return create(count, Simulator.forCurrentSeed());
+    }
+
+    /** A cluster of {@code count} stores with TinyKV's test configuration on {@code sim}. */
+    public static Cluster create(int count, Simulator sim) {
+        return new Cluster(count, StoreConfig.forTests(), sim);
     }
 
     // ---- life cycle ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Kit: every TinyKV test has a counterpart, found by its name")
 class TinyKvCounterpartsTest {
 
-    /** TinyKV's tests, by lab part: raft_test.go, raft_paper_test.go and rawnode_test.go. */
+    /** TinyKV's tests, by lab part: raft_test.go, raft_paper_test.go, rawnode_test.go and test_raftstore. */
     private static final Map<LabPart, List<String>> TINYKV_TESTS = Map.of(
             LabPart.LAB2AA, List.of(
                     "TestLeaderElection2AA", "TestLeaderCycle2AA", "TestVoteFromAnyState2AA",
@@ -43,6 +43,11 @@ class TinyKvCounterpartsTest {
                     "TestLeaderSyncFollowerLog2AB", "TestVoteRequest2AB", "TestVoter2AB",
                     "TestLeaderOnlyCommitsLogFromCurrentTerm2AB"),
             LabPart.LAB2AC, List.of("TestRawNodeStart2AC", "TestRawNodeRestart2AC"),
+            LabPart.LAB2B, List.of(
+                    "TestBasic2B", "TestConcurrent2B", "TestUnreliable2B", "TestOnePartition2B",
+                    "TestManyPartitionsOneClient2B", "TestManyPartitionsManyClients2B", "TestPersistOneClient2B",
+                    "TestPersistConcurrent2B", "TestPersistConcurrentUnreliable2B", "TestPersistPartition2B",
+                    "TestPersistPartitionUnreliable2B"),
             LabPart.LAB2C, List.of(
                     "TestRestoreSnapshot2C", "TestRestoreIgnoreSnapshot2C", "TestProvideSnap2C",
                     "TestRestoreFromSnapMsg2C", "TestRestoreFromSnapWithOverlapingPeersMsg2C",
@@ -58,14 +63,15 @@ class TinyKvCounterpartsTest {
                     "TestRawNodeProposeAddDuplicateNode3A"));
 
     @Test
-    @DisplayName("the list holds the 75 Raft tests of 2AA (24), 2AB (26), 2AC (2), 2C (7) and 3A (16)")
+    @DisplayName("the list holds the 75 Raft tests of 2AA (24), 2AB (26), 2AC (2), 2C (7), 3A (16) and the 11 of 2B")
     void listIsComplete() {
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AA)).hasSize(24);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AB)).hasSize(26);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AC)).hasSize(2);
+        assertThat(TINYKV_TESTS.get(LabPart.LAB2B)).hasSize(11);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2C)).hasSize(7);
         assertThat(TINYKV_TESTS.get(LabPart.LAB3A)).hasSize(16);
-        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(75);
+        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(86);
     }
 
     @Test

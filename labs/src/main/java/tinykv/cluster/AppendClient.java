@@ -1,0 +1,100 @@
+package tinykv.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import tinykv.kv.engine.ColumnFamilies;
+
+/**
+ * One client of {@link GenericTest}: until stopped, it either puts its next value {@code x <me> <j> y} under
+ * its next key {@code <me> <j as 8 digits>}, or scans all its keys back and checks that they hold exactly what
+ * it put, in order; a fair coin from its own random stream decides. A state machine: each operation, when it
+ * completes, issues the next, so all clients share the simulator's one thread.
+ */
+final class AppendClient {
+    private final int id;
+    private final ClusterClient client;
+    private final SplittableRandom random;
+    private final StringBuilder expected = new StringBuilder();
+    private int puts;
+    private long operations;
+    private boolean stopRequested;
+    private boolean idle = true;
+
+    AppendClient(int id, ClusterClient client, SplittableRandom random) {
+        this.id = id;
+        this.client = client;
+        this.random = random;
+    }
+
+    static byte[] key(int client, int j) {
+        return String.format(Locale.ROOT, "%d %08d", client, j).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String value(int client, int j) {
+        return "x " + client + " " + j + " y";
+    }
+
+    int id() {
+        return id;
+    }
+
+    /** How many values this client has put (and so must find). */
+    int puts() {
+        return puts;
+    }
+
+    /** Puts and scans completed. */
+    long operations() {
+        return operations;
+    }
+
+    /** True once stopped and no operation is in flight. */
+    boolean isIdle() {
+        return idle;
+    }
+
+    void start() {
+        idle = false;
+        next();
+    }
+
+    /** Issues no new operation; the one in flight still completes. */
+    void stop() {
+        stopRequested = true;
+    }
+
+    private void next() {
+        if (stopRequested) {
+            idle = true;
+            return;
+        }
+        if (random.nextInt(1000) < 500) {
+            int j = puts;
+            String value = value(id, j);
+            client.putCF(ColumnFamilies.DEFAULT, key(id, j), value.getBytes(StandardCharsets.UTF_8), done -> {
+                expected.append(value);
+                puts++;
+                completed();
+            });
+        } else {
+            client.scan(key(id, 0), key(id, puts), this::checkScan);
+        }
+    }
+
+    private void checkScan(List<byte[]> values) {
+        String actual = GenericTest.join(values);
+        if (!actual.contentEquals(expected)) {
+            throw new AssertionError(String.format(Locale.ROOT, "client %d scanned wrong values after %d puts%n"
+                    + "  want: %s%n  got:  %s", id, puts, GenericTest.abbreviate(expected.toString()),
+                    GenericTest.abbreviate(actual)));
+        }
+        completed();
+    }
+
+    private void completed() {
+        operations++;
+        next();
+    }
+}

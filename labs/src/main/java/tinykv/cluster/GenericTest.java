@@ -1,0 +1,165 @@
+package tinykv.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tinykv.kv.raftstore.StoreConfig;
+import tinykv.sim.Simulator;
+
+/**
+ * TinyKV's {@code GenericTest} in virtual time: clients append to their own keys while the network
+ * misbehaves and stores crash, then every client's appends are checked (all there, each once, in order).
+ *
+ * <p>Three rounds. In each: the clients run for 5 virtual seconds (each alternates at random between putting
+ * its next value and scanning all its values back, which must match what it put); with an unreliable network
+ * about 10% of raft messages are dropped, with partitions the stores are split in two at random every election
+ * timeout plus up to 200 ms; with crashes all stores stop after the round and restart an election timeout
+ * later. Then each client's values are scanned and checked, and deleted.
+ *
+ * @param clients how many clients run concurrently
+ * @param unreliable drop about 10% of raft messages while the clients run
+ * @param crash stop and restart every store after each round
+ * @param partitions re-partition the network at random while the clients run
+ * @param maxRaftLog if positive, no store may keep more than twice this many applied entries (lab 2C)
+ */
+public record GenericTest(int clients, boolean unreliable, boolean crash, boolean partitions, int maxRaftLog) {
+    public static final int STORES = 5;
+    public static final int ROUNDS = 3;
+    public static final Duration ROUND_LENGTH = Duration.ofSeconds(5);
+    /** How long the clients run alone before the network chaos starts (TinyKV: 300 ms). */
+    private static final Duration QUIET_START = Duration.ofMillis(300);
+    /** A generous bound on waiting for the clients to finish their last operation; each gives up earlier. */
+    private static final Duration CLIENTS_FINISH_BUDGET = Duration.ofSeconds(300);
+
+    /** What one run did, for summaries and benchmarks. */
+    public record Outcome(long operations, long virtualMillis, long events) {}
+
+    public GenericTest {
+        if (clients < 1) {
+            throw new IllegalArgumentException("at least one client, was " + clients);
+        }
+    }
+
+    /** Runs the test on a fresh cluster; prints the simulator's summary line, even when the test fails. */
+    public Outcome run(String testName, Simulator sim) {
+        return run(testName, sim, ROUNDS, true);
+    }
+
+    /**
+     * Runs {@code rounds} rounds; {@code check} false skips the final scan, check and delete of each round
+     * (for benchmarks, which only count operations).
+     */
+    public Outcome run(String testName, Simulator sim, int rounds, boolean check) {
+        StoreConfig config = StoreConfig.forTests();
+        if (maxRaftLog > 0) {
+            config = config.withRaftLogGcCountLimit(maxRaftLog);
+        }
+        long operations = 0;
+        try (Cluster cluster = new Cluster(STORES, config, sim)) {
+            cluster.start();
+            Duration electionTimeout = config.electionTimeout();
+            sim.runFor(electionTimeout.multipliedBy(2)); // let a leader be elected
+            for (int round = 0; round < rounds; round++) {
+                operations += runRound(cluster, round, electionTimeout, check);
+            }
+            return new Outcome(operations, sim.now(), sim.eventsProcessed());
+        } finally {
+            System.out.println(sim.summaryLine(testName));
+        }
+    }
+
+    private long runRound(Cluster cluster, int round, Duration electionTimeout, boolean check) {
+        Simulator sim = cluster.simulator();
+        List<AppendClient> appenders = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            AppendClient appender = new AppendClient(i, cluster.newClient("client " + i), sim.random("client " + i));
+            appenders.add(appender);
+            appender.start();
+        }
+        NetworkChaos chaos = null;
+        if (unreliable || partitions) {
+            sim.runFor(QUIET_START);
+            chaos = new NetworkChaos(cluster, unreliable, partitions, electionTimeout);
+            chaos.start();
+        }
+        sim.runFor(ROUND_LENGTH);
+        appenders.forEach(AppendClient::stop);
+        if (chaos != null) {
+            chaos.stop();
+            NetworkChaos running = chaos;
+            sim.mustRunUntil("the network chaos of round " + round + " ends", running::isFinished,
+                    electionTimeout.plusMillis(NetworkChaos.MAX_EXTRA_MS));
+            // Heal the network and give a leader cut off in a minority time to learn of the new term, so
+            // a client waiting on it gets its answer.
+            cluster.clearFilters();
+            sim.runFor(electionTimeout);
+        }
+        sim.mustRunUntil("every client finishes its last operation of round " + round,
+                () -> appenders.stream().allMatch(AppendClient::isIdle), CLIENTS_FINISH_BUDGET);
+
+        if (crash) {
+            for (long storeId : cluster.storeIds()) {
+                cluster.stopServer(storeId);
+            }
+            sim.runFor(electionTimeout);
+            for (long storeId : cluster.storeIds()) {
+                cluster.startServer(storeId);
+            }
+        }
+
+        long operations = 0;
+        for (AppendClient appender : appenders) {
+            operations += appender.operations();
+            if (check) {
+                checkAndDelete(cluster, appender);
+            }
+        }
+        return operations;
+    }
+
+    private static void checkAndDelete(Cluster cluster, AppendClient appender) {
+        int count = appender.puts();
+        List<byte[]> values = cluster.scan(AppendClient.key(appender.id(), 0), AppendClient.key(appender.id(), count));
+        checkClientAppends(appender.id(), join(values), count);
+        for (int k = 0; k < count; k++) {
+            cluster.mustDelete(AppendClient.key(appender.id(), k));
+        }
+    }
+
+    /** Every append {@code x <client> <j> y} for j below {@code count} is in {@code value}, once, in order. */
+    static void checkClientAppends(int client, String value, int count) {
+        int lastOffset = -1;
+        for (int j = 0; j < count; j++) {
+            String wanted = AppendClient.value(client, j);
+            int offset = value.indexOf(wanted);
+            if (offset < 0) {
+                throw new AssertionError(String.format(Locale.ROOT, "client %d: missing element \"%s\" in the "
+                        + "scanned values (%d appends expected): %s", client, wanted, count, abbreviate(value)));
+            }
+            if (value.lastIndexOf(wanted) != offset) {
+                throw new AssertionError("client " + client + ": duplicate element \"" + wanted + "\" in the "
+                        + "scanned values: " + abbreviate(value));
+            }
+            if (offset <= lastOffset) {
+                throw new AssertionError("client " + client + ": element \"" + wanted + "\" out of order in the "
+                        + "scanned values: " + abbreviate(value));
+            }
+            lastOffset = offset;
+        }
+    }
+
+    static String join(List<byte[]> values) {
+        StringBuilder joined = new StringBuilder();
+        for (byte[] value : values) {
+            joined.append(new String(value, StandardCharsets.UTF_8));
+        }
+        return joined.toString();
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 400 ? text : text.substring(0, 200) + " ... (" + (text.length() - 400)
+                + " characters) ... " + text.substring(text.length() - 200);
+    }
+}
