@@ -92,8 +92,8 @@ lab3b lab3c:
 
 bench: ## Committed operations per wall second of $(IMPL) on 5 stores, 5 clients, a reliable network
 	$(MVN) $(MVN_FLAGS) -q -pl labs -am install -DskipTests -Dimpl=$(IMPL)
-	$(MVN) $(MVN_FLAGS) -q -pl labs exec:java -Dimpl=$(IMPL) -Dexec.mainClass=tinykv.cluster.Benchmark \
-	  -Dexec.classpathScope=compile $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
+	$(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups=bench -Dtinykv.bench=true \
+	  $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
 
 test: ## The kit's own tests: the reference passes every staged test, the skeleton fails each one with its TODO
 	$(MVN) $(MVN_FLAGS) install -Dimpl=reference

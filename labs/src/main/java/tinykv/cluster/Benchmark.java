@@ -1,0 +1,39 @@
+package tinykv.cluster;
+
+import java.util.Locale;
+import tinykv.labs.Seeds;
+import tinykv.sim.Simulator;
+
+/**
+ * {@code make bench [IMPL=reference]}: how fast the simulated cluster runs a raftstore. Five stores, five
+ * clients, a reliable network, TinyKV's timings; after one warm-up round (JIT, RocksDB), three rounds of
+ * 5 virtual seconds of client load. Reports committed client operations (puts and scans that completed) per
+ * wall second, and virtual seconds per wall second. Not a test: nothing here passes or fails on speed.
+ */
+public final class Benchmark {
+    private static final int MEASURED_ROUNDS = 3;
+
+    private Benchmark() {}
+
+    public static void main(String[] args) {
+        long seed = Seeds.current();
+        GenericTest workload = new GenericTest(5, false, false, false, -1);
+
+        workload.run("benchmark warm-up", new Simulator(seed), 1, false);
+
+        Simulator sim = new Simulator(seed);
+        long wallStart = System.nanoTime();
+        GenericTest.Outcome outcome = workload.run("benchmark", sim, MEASURED_ROUNDS, false);
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+
+        double virtualSeconds = outcome.virtualMillis() / 1000.0;
+        System.out.printf(Locale.ROOT, "[bench] 5 stores, 5 clients, reliable network, %d rounds of %ds, seed %d%n",
+                MEASURED_ROUNDS, GenericTest.ROUND_LENGTH.toSeconds(), seed);
+        System.out.printf(Locale.ROOT, "[bench] committed operations: %d in %.2f wall s = %.0f ops/wall s "
+                + "(%.0f ops/virtual s)%n", outcome.operations(), wallSeconds, outcome.operations() / wallSeconds,
+                outcome.operations() / virtualSeconds);
+        System.out.printf(Locale.ROOT, "[bench] virtual time: %.1f s in %.2f wall s = %.1f virtual s/wall s; "
+                + "%d events = %.0f events/wall s%n", virtualSeconds, wallSeconds, virtualSeconds / wallSeconds,
+                outcome.events(), outcome.events() / wallSeconds);
+    }
+}
