@@ -7,7 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import tinykv.kv.engine.ColumnFamilies;
-import tinykv.kv.engine.RegionReader;
+import tinykv.kv.storage.RegionReader;
 import tinykv.kv.engine.WriteBatch;
 import tinykv.kv.raftstore.meta.Keys;
 import tinykv.proto.eraftpb.Entry;

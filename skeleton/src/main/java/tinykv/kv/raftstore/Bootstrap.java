@@ -24,7 +24,7 @@ public final class Bootstrap {
         requireEmpty(engines.kv());
         requireEmpty(engines.raft());
         WriteBatch batch = new WriteBatch();
-        batch.setMeta(Keys.STORE_IDENT_KEY, StoreIdent.newBuilder().setClusterId(clusterId).setStoreId(storeId).build());
+        batch.setMeta(Keys.storeIdentKey(), StoreIdent.newBuilder().setClusterId(clusterId).setStoreId(storeId).build());
         engines.kv().write(batch);
     }
 
@@ -32,25 +32,24 @@ public final class Bootstrap {
     public static void prepareBootstrapCluster(Engines engines, Region region) {
         RegionLocalState state = RegionLocalState.newBuilder().setRegion(region).setState(PeerState.Normal).build();
         WriteBatch kvBatch = new WriteBatch();
-        kvBatch.setMeta(Keys.PREPARE_BOOTSTRAP_KEY, state);
+        kvBatch.setMeta(Keys.prepareBootstrapKey(), state);
         kvBatch.setMeta(Keys.regionStateKey(region.getId()), state);
-        kvBatch.setMeta(Keys.applyStateKey(region.getId()), MetaStates.initialApplyState());
         engines.kv().write(kvBatch);
-        WriteBatch raftBatch = new WriteBatch();
-        raftBatch.setMeta(Keys.raftStateKey(region.getId()), MetaStates.initialRaftLocalState());
-        engines.raft().write(raftBatch);
+        // A region with peers gets its initial apply and raft states written on first read.
+        MetaStates.initApplyState(engines.kv(), region);
+        MetaStates.initRaftLocalState(engines.raft(), region);
     }
 
     /** Removes the marker {@link #prepareBootstrapCluster} left, once the scheduler has the region. */
     public static void clearPrepareBootstrapState(Engines engines) {
         WriteBatch batch = new WriteBatch();
-        batch.deleteMeta(Keys.PREPARE_BOOTSTRAP_KEY);
+        batch.deleteMeta(Keys.prepareBootstrapKey());
         engines.kv().write(batch);
     }
 
     /** The identity {@link #bootstrapStore} wrote. */
     public static StoreIdent storeIdent(Engines engines) {
-        return engines.kv().getMeta(Keys.STORE_IDENT_KEY, StoreIdent.parser()).orElseThrow(
+        return engines.kv().getMeta(Keys.storeIdentKey(), StoreIdent.parser()).orElseThrow(
                 () -> new IllegalStateException("the engines were never bootstrapped as a store"));
     }
 

@@ -21,11 +21,14 @@ final class PeerMsgDispatcher {
     }
 
     void handle(PeerMsg message) {
-        switch (message) {
-            case PeerMsg.RaftMessageMsg raft -> onRaftMessage(raft.message());
-            case PeerMsg.RaftCommand command -> onRaftCommand(command.request(), command.callback());
-            case PeerMsg.Tick tick -> onTick();
-            case PeerMsg.Start start -> startTicker();
+        if (message instanceof PeerMsg.RaftMessageMsg raft) {
+            onRaftMessage(raft.message());
+        } else if (message instanceof PeerMsg.RaftCommand command) {
+            onRaftCommand(command.request(), command.callback());
+        } else if (message instanceof PeerMsg.Tick) {
+            onTick();
+        } else if (message instanceof PeerMsg.Start) {
+            startTicker();
         }
     }
 

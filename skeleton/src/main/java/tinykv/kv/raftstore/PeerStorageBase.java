@@ -75,7 +75,7 @@ public abstract class PeerStorageBase implements Storage {
                 if (java.util.Arrays.compareUnsigned(it.key(), end) >= 0) {
                     break;
                 }
-                Entry entry = MetaStates.parseEntry(it.value());
+                Entry entry = Protos.parse(Entry.parser(), it.value(), "raft log entry");
                 if (entry.getIndex() != expected) {
                     break; // a hole: the log was truncated under us
                 }

@@ -97,7 +97,7 @@ public final class RaftStore {
         for (RegionLocalState state : regionStates()) {
             Region region = state.getRegion();
             if (state.getState() == PeerState.Tombstone) {
-                MetaStates.clearStaleMeta(ctx.engines(), kvBatch, raftBatch, region);
+                clearStaleMeta(raftBatch, region);
                 continue;
             }
             tinykv.proto.metapb.Peer self = RegionChecks.findPeer(region, ctx.storeId()).orElseThrow(
@@ -110,15 +110,25 @@ public final class RaftStore {
         return peers;
     }
 
+    /** Deletes what a destroyed peer may have left of its raft log and state (a crash during destroy). */
+    private void clearStaleMeta(WriteBatch raftBatch, Region region) {
+        MetaStates.raftLocalState(ctx.engines().raft(), region.getId()).ifPresent(raftState -> {
+            for (long i = 0; i <= raftState.getLastIndex(); i++) {
+                raftBatch.deleteMeta(Keys.raftLogKey(region.getId(), i));
+            }
+            raftBatch.deleteMeta(Keys.raftStateKey(region.getId()));
+        });
+    }
+
     private List<RegionLocalState> regionStates() {
         List<RegionLocalState> states = new ArrayList<>();
         try (CfIterator it = ctx.engines().kv().iterator(ColumnFamilies.DEFAULT)) {
-            for (it.seek(Keys.REGION_META_MIN_KEY); it.valid(); it.next()) {
-                if (java.util.Arrays.compareUnsigned(it.key(), Keys.REGION_META_MAX_KEY) >= 0) {
+            for (it.seek(Keys.regionMetaMinKey()); it.valid(); it.next()) {
+                if (java.util.Arrays.compareUnsigned(it.key(), Keys.regionMetaMaxKey()) >= 0) {
                     break;
                 }
-                if (Keys.isRegionStateKey(it.key())) {
-                    states.add(MetaStates.parseRegionLocalState(it.value()));
+                if (Keys.decodeRegionMetaKey(it.key()).suffix() == Keys.REGION_STATE_SUFFIX) {
+                    states.add(Protos.parse(RegionLocalState.parser(), it.value(), "region state"));
                 }
             }
         }

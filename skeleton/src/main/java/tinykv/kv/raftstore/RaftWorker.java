@@ -39,13 +39,12 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
 
     /** Mail for a peer destroyed after it was sent: a raft message may create a new peer, a command fails. */
     private void undeliverable(PeerMail mail) {
-        switch (mail.message()) {
-            case PeerMsg.RaftMessageMsg raft -> ctx.router().sendStore(new StoreMsg.StoreRaftMessage(raft.message()));
-            case PeerMsg.RaftCommand command -> command.callback().done(
-                    CmdResponses.error(new RegionError.RegionNotFoundError(mail.regionId())));
-            case PeerMsg.Tick tick -> { }
-            case PeerMsg.Start start -> { }
+        if (mail.message() instanceof PeerMsg.RaftMessageMsg raft) {
+            ctx.router().sendStore(new StoreMsg.StoreRaftMessage(raft.message()));
+        } else if (mail.message() instanceof PeerMsg.RaftCommand command) {
+            command.callback().done(CmdResponses.error(new RegionError.RegionNotFoundError(mail.regionId())));
         }
+        // Ticks and starts for a peer that is gone have nothing left to do.
     }
 
     private void run(Peer peer, String doing, Runnable handler) {

@@ -3,6 +3,7 @@ package tinykv.kv.raftstore;
 import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Optional;
+import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.proto.eraftpb.ConfState;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
@@ -16,9 +17,6 @@ import tinykv.proto.raft_cmdpb.RaftCmdRequest;
  * (TinyKV's {@code raftstore/util}). Each check answers with the error a client should see, or nothing.
  */
 public final class RegionChecks {
-    /** The term a region's log starts at; the first election of a new peer is for the term after it. */
-    public static final long RAFT_INIT_LOG_TERM = 5;
-
     private RegionChecks() {}
 
     /** Whether {@code key} lies in {@code [region.start, region.end)}, where an empty end means no end. */
@@ -129,7 +127,7 @@ public final class RegionChecks {
 
     /** The first vote of a region's life (e.g. of a region just split off). */
     public static boolean isFirstVoteMessage(Message message) {
-        return isVoteMessage(message) && message.getTerm() == RAFT_INIT_LOG_TERM + 1;
+        return isVoteMessage(message) && message.getTerm() == MetaStates.RAFT_INIT_LOG_TERM + 1;
     }
 
     /** Compares keys as unsigned bytes, the order of the key space. */

@@ -29,14 +29,14 @@ final class SchedulerWorker implements MailboxHandler<SchedulerTask> {
     @Override
     public void handle(List<SchedulerTask> batch) {
         for (SchedulerTask task : batch) {
-            switch (task) {
-                case SchedulerTask.RegionHeartbeat heartbeat -> scheduler.regionHeartbeat(
-                        RegionHeartbeatRequest.newBuilder()
-                                .setRegion(heartbeat.region())
-                                .setLeader(heartbeat.leader())
-                                .addAllPendingPeers(heartbeat.pendingPeers())
-                                .build());
-                case SchedulerTask.StoreHeartbeat heartbeat -> scheduler.storeHeartbeat(heartbeat.stats());
+            if (task instanceof SchedulerTask.RegionHeartbeat heartbeat) {
+                scheduler.regionHeartbeat(RegionHeartbeatRequest.newBuilder()
+                        .setRegion(heartbeat.region())
+                        .setLeader(heartbeat.leader())
+                        .addAllPendingPeers(heartbeat.pendingPeers())
+                        .build());
+            } else if (task instanceof SchedulerTask.StoreHeartbeat heartbeat) {
+                scheduler.storeHeartbeat(heartbeat.stats());
             }
         }
     }

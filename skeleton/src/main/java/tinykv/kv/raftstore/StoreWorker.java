@@ -29,11 +29,11 @@ final class StoreWorker implements MailboxHandler<StoreMsg> {
     @Override
     public void handle(List<StoreMsg> batch) {
         for (StoreMsg message : batch) {
-            switch (message) {
-                case StoreMsg.StoreRaftMessage raft -> onRaftMessage(raft.message());
-                case StoreMsg.StoreHeartbeatTick tick -> ctx.schedulerTasks().send(new SchedulerTask.StoreHeartbeat(
-                        StoreStats.newBuilder().setStoreId(ctx.storeId())
-                                .setRegionCount(ctx.storeMeta().regionCount()).build()));
+            if (message instanceof StoreMsg.StoreRaftMessage raft) {
+                onRaftMessage(raft.message());
+            } else if (message instanceof StoreMsg.StoreHeartbeatTick) {
+                ctx.schedulerTasks().send(new SchedulerTask.StoreHeartbeat(StoreStats.newBuilder()
+                        .setStoreId(ctx.storeId()).setRegionCount(ctx.storeMeta().regionCount()).build()));
             }
         }
     }
