@@ -71,6 +71,7 @@ public final class Simulator {
     private final Map<String, SplittableRandom> streams = new LinkedHashMap<>();
     private final Map<Long, StoreLoop> stores = new TreeMap<>();
     private final Map<Long, Integer> incarnations = new TreeMap<>();
+    private final Map<String, Runnable> invariants = new LinkedHashMap<>();
     private final long wallStartNanos = System.nanoTime();
     private long now;
     private long nextSequence;
@@ -175,6 +176,15 @@ public final class Simulator {
         return event;
     }
 
+    /**
+     * Checks {@code check} after every event from now on; if it throws, the run fails with a report naming
+     * the invariant ("one leader per term") and the event after which it broke. Keep checks cheap: run
+     * costly ones once at the end of a test instead.
+     */
+    public void checkAfterEachEvent(String invariantName, Runnable check) {
+        invariants.put(Objects.requireNonNull(invariantName, "invariantName"), Objects.requireNonNull(check, "check"));
+    }
+
     // ---- Running ----
 
     /** Runs every event up to {@code now + duration}, then leaves the clock there. */
@@ -239,14 +249,15 @@ public final class Simulator {
         }
         running = true;
         try {
-            if (condition.getAsBoolean()) {
+            if (holds(condition)) {
                 return true;
             }
             while (!queue.isEmpty() && queue.peek().time <= deadline) {
                 SimEvent event = queue.poll();
                 if (event.isLive()) {
                     runOne(event);
-                    if (condition.getAsBoolean()) {
+                    checkInvariants(event);
+                    if (holds(condition)) {
                         return true;
                     }
                 }
@@ -277,6 +288,26 @@ public final class Simulator {
             throw nested;
         } catch (RuntimeException | Error e) {
             throw fail(event.owner + " failed while running \"" + event.what + "\"", e);
+        }
+    }
+
+    private void checkInvariants(SimEvent after) {
+        for (Map.Entry<String, Runnable> invariant : invariants.entrySet()) {
+            try {
+                invariant.getValue().run();
+            } catch (RuntimeException | Error e) {
+                throw fail("invariant \"" + invariant.getKey() + "\" broken after " + after.owner + " ran \""
+                        + after.what + "\"", e);
+            }
+        }
+    }
+
+    /** A condition that throws is reported like a task that throws: with time, seed and the last events. */
+    private boolean holds(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (RuntimeException | Error e) {
+            throw fail("a condition being waited for threw", e);
         }
     }
 

@@ -205,6 +205,35 @@ class SimulatorTest {
     }
 
     @Test
+    @DisplayName("an invariant is checked after every event; a broken one names itself and the event")
+    void invariantsAfterEachEvent() {
+        int[] leaders = new int[1];
+        sim.checkAfterEachEvent("at most one leader", () -> {
+            if (leaders[0] > 1) {
+                throw new AssertionError(leaders[0] + " leaders in term 1");
+            }
+        });
+        sim.schedule(1, "store 1", "become leader", () -> leaders[0]++);
+        sim.schedule(2, "store 2", "become leader", () -> leaders[0]++);
+        assertThatThrownBy(() -> sim.runFor(Duration.ofMillis(5)))
+                .isInstanceOf(SimulationFailure.class)
+                .hasMessageStartingWith("invariant \"at most one leader\" broken after store 2 ran \"become leader\"")
+                .hasMessageContaining("2 leaders in term 1")
+                .hasMessageContaining("at virtual time 0.002s, seed 7");
+    }
+
+    @Test
+    @DisplayName("a condition that throws is reported with time and seed")
+    void throwingCondition() {
+        at(1, "x");
+        assertThatThrownBy(() -> sim.runUntil("x ran", () -> { throw new IllegalStateException("bad check"); },
+                Duration.ofSeconds(1)))
+                .isInstanceOf(SimulationFailure.class)
+                .hasMessageContaining("a condition being waited for threw")
+                .hasMessageContaining("bad check");
+    }
+
+    @Test
     @DisplayName("named random streams: the same name gives the same draws, another name different ones")
     void namedStreams() {
         Simulator a = new Simulator(11);
