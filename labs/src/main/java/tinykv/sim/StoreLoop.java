@@ -45,6 +45,7 @@ public final class StoreLoop implements EventLoop {
         return simulator.now();
     }
 
+    /** Virtual time counts whole milliseconds, so a delay is truncated to them (500 µs runs this instant). */
     @Override
     public Timer schedule(Duration delay, String what, Runnable task) {
         Objects.requireNonNull(delay, "delay");
