@@ -97,6 +97,11 @@ public class Raft {
         return lead;
     }
 
+    /** The index of the last entry in this node's log; the raftstore's next proposal goes after it. */
+    public long lastIndex() {
+        return raftLog.lastIndex();
+    }
+
     public StateType state() {
         return state;
     }

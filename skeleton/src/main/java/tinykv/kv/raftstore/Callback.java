@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import tinykv.kv.engine.RegionReader;
+import tinykv.kv.storage.RegionReader;
 import tinykv.proto.raft_cmdpb.RaftCmdResponse;
 
 /**

@@ -1,41 +1,137 @@
 package tinykv.kv.raftstore;
 
+import java.util.ArrayList;
+import java.util.List;
+import tinykv.kv.engine.CfIterator;
+import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engines;
+import tinykv.kv.engine.WriteBatch;
+import tinykv.kv.raftstore.meta.Keys;
+import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.kv.raftstore.scheduler.SchedulerClient;
+import tinykv.proto.metapb.Region;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import tinykv.proto.raft_serverpb.PeerState;
 import tinykv.proto.raft_serverpb.RaftMessage;
+import tinykv.proto.raft_serverpb.RegionLocalState;
 import tinykv.runtime.EventLoop;
+import tinykv.runtime.Log;
 
-/** One store: TinyKV's node and raftstore. UNDER CONSTRUCTION (issue 3): signatures are final, bodies come. */
+/**
+ * One store (TinyKV's node and raftstore): its workers are mailboxes on the store's event loop, and its
+ * peers are loaded from the engines at start. Everything here only queues work; nothing blocks.
+ */
 public final class RaftStore {
+    private final StoreContext ctx;
+    private final Log log;
+    private boolean stopped;
 
     public RaftStore(StoreConfig config, Engines engines, EventLoop loop, Transport transport,
             SchedulerClient scheduler) {
-        throw new UnsupportedOperationException("raftstore under construction");
+        long storeId = Bootstrap.storeIdent(engines).getStoreId();
+        // The workers and the router point at each other; the router is built first, with the mailboxes.
+        WorkerSlots slots = new WorkerSlots();
+        Router router = new Router(
+                loop.mailbox("raft worker", batch -> slots.raftWorker.handle(batch)),
+                loop.mailbox("store worker", batch -> slots.storeWorker.handle(batch)));
+        SchedulerWorker schedulerWorker = new SchedulerWorker(scheduler, router);
+        this.ctx = new StoreContext(storeId, config, engines, loop, transport, router, new StoreMeta(),
+                loop.mailbox("scheduler worker", schedulerWorker), scheduler);
+        slots.raftWorker = new RaftWorker(ctx);
+        slots.storeWorker = new StoreWorker(ctx);
+        scheduler.setRegionHeartbeatResponseHandler(storeId, schedulerWorker::onRegionHeartbeatResponse);
+        this.log = Log.of(loop, "");
+    }
+
+    /** The handlers behind the router's mailboxes, set once the context they need exists. */
+    private static final class WorkerSlots {
+        RaftWorker raftWorker;
+        StoreWorker storeWorker;
     }
 
     /** The id this store was bootstrapped with. */
     public long storeId() {
-        throw new UnsupportedOperationException("raftstore under construction");
+        return ctx.storeId();
     }
 
     /** Loads every peer from the engines and starts ticking. */
     public void start() {
-        throw new UnsupportedOperationException("raftstore under construction");
+        List<Peer> peers = loadPeers();
+        for (Peer peer : peers) {
+            ctx.storeMeta().put(peer.region());
+            ctx.router().register(peer);
+            ctx.router().send(peer.regionId(), new PeerMsg.Start());
+        }
+        new TickDriver(ctx).start();
+        log.info("started with %d regions", peers.size());
     }
 
     /** Marks the store stopped; the caller then halts its event loop and closes its engines. */
     public void stop() {
-        throw new UnsupportedOperationException("raftstore under construction");
+        stopped = true;
     }
 
     /** Hands a client's command to the peer of its region on this store; the answer goes to the callback. */
     public void sendCommand(RaftCmdRequest request, Callback callback) {
-        throw new UnsupportedOperationException("raftstore under construction");
+        long regionId = request.getHeader().getRegionId();
+        if (stopped || !ctx.router().send(regionId, new PeerMsg.RaftCommand(request, callback))) {
+            callback.done(CmdResponses.error(new RegionError.RegionNotFoundError(regionId)));
+        }
     }
 
     /** A raft message from another store, off the network. */
     public void receive(RaftMessage message) {
-        throw new UnsupportedOperationException("raftstore under construction");
+        if (stopped) {
+            return;
+        }
+        if (!ctx.router().send(message.getRegionId(), new PeerMsg.RaftMessageMsg(message))) {
+            ctx.router().sendStore(new StoreMsg.StoreRaftMessage(message));
+        }
+    }
+
+    /** A peer for every region state in the kv engine; removed (tombstone) regions have their meta cleaned. */
+    private List<Peer> loadPeers() {
+        List<Peer> peers = new ArrayList<>();
+        WriteBatch kvBatch = new WriteBatch();
+        WriteBatch raftBatch = new WriteBatch();
+        for (RegionLocalState state : regionStates()) {
+            Region region = state.getRegion();
+            if (state.getState() == PeerState.Tombstone) {
+                clearStaleMeta(raftBatch, region);
+                continue;
+            }
+            tinykv.proto.metapb.Peer self = RegionChecks.findPeer(region, ctx.storeId()).orElseThrow(
+                    () -> new IllegalStateException("region " + region.getId() + " on store " + ctx.storeId()
+                            + " has no peer on this store"));
+            peers.add(new Peer(ctx.config(), ctx.engines(), ctx.loop(), region, self));
+        }
+        ctx.engines().kv().write(kvBatch);
+        ctx.engines().raft().write(raftBatch);
+        return peers;
+    }
+
+    /** Deletes what a destroyed peer may have left of its raft log and state (a crash during destroy). */
+    private void clearStaleMeta(WriteBatch raftBatch, Region region) {
+        MetaStates.raftLocalState(ctx.engines().raft(), region.getId()).ifPresent(raftState -> {
+            for (long i = 0; i <= raftState.getLastIndex(); i++) {
+                raftBatch.deleteMeta(Keys.raftLogKey(region.getId(), i));
+            }
+            raftBatch.deleteMeta(Keys.raftStateKey(region.getId()));
+        });
+    }
+
+    private List<RegionLocalState> regionStates() {
+        List<RegionLocalState> states = new ArrayList<>();
+        try (CfIterator it = ctx.engines().kv().iterator(ColumnFamilies.DEFAULT)) {
+            for (it.seek(Keys.regionMetaMinKey()); it.valid(); it.next()) {
+                if (java.util.Arrays.compareUnsigned(it.key(), Keys.regionMetaMaxKey()) >= 0) {
+                    break;
+                }
+                if (Keys.decodeRegionMetaKey(it.key()).suffix() == Keys.REGION_STATE_SUFFIX) {
+                    states.add(Protos.parse(RegionLocalState.parser(), it.value(), "region state"));
+                }
+            }
+        }
+        return states;
     }
 }

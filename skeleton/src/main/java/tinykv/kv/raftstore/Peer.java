@@ -1,0 +1,217 @@
+package tinykv.kv.raftstore;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import tinykv.kv.engine.Engines;
+import tinykv.kv.engine.WriteBatch;
+import tinykv.kv.raftstore.meta.MetaStates;
+import tinykv.proto.eraftpb.Message;
+import tinykv.proto.metapb.Region;
+import tinykv.proto.metapb.RegionEpoch;
+import tinykv.proto.raft_serverpb.PeerState;
+import tinykv.proto.raft_serverpb.RaftMessage;
+import tinykv.raft.Config;
+import tinykv.raft.RawNode;
+import tinykv.raft.StateType;
+import tinykv.runtime.EventLoop;
+import tinykv.runtime.Log;
+
+/**
+ * One peer of one region on this store (TinyKV's {@code peer.go}): its raft group, its storage, and the
+ * commands it proposed and has yet to answer. Handlers act on it; it does not handle messages itself.
+ */
+public final class Peer {
+    private final tinykv.proto.metapb.Peer meta;
+    private final long regionId;
+    private final RawNode raftGroup;
+    private final PeerStorage peerStorage;
+    private final PeerTicker ticker;
+    private final Log log;
+    private final String tag;
+    /** Commands proposed and not yet answered, in log order. */
+    private final Deque<Proposal> proposals = new ArrayDeque<>();
+    /** The other peers of the region, by id, as last seen; messages are addressed through it. */
+    private final Map<Long, tinykv.proto.metapb.Peer> peerCache = new TreeMap<>();
+    /** Raft log entries below this index have been handed to the raft-log GC (lab 2C). */
+    private long lastCompactedIndex;
+    private boolean stopped;
+
+    /**
+     * A peer for {@code region} on this store. A region with no peers stands for a peer that is about to
+     * receive its data from the leader (by a snapshot).
+     */
+    Peer(StoreConfig config, Engines engines, EventLoop loop, Region region, tinykv.proto.metapb.Peer meta) {
+        if (meta.getId() == 0) {
+            throw new IllegalArgumentException("a peer id must not be 0, region " + region.getId());
+        }
+        this.meta = meta;
+        this.regionId = region.getId();
+        this.tag = "region " + region.getId() + " peer " + meta.getId();
+        this.log = Log.of(loop, tag);
+        this.peerStorage = new PeerStorage(engines, region, tag);
+        this.ticker = new PeerTicker(config);
+        this.raftGroup = new RawNode(Config.builder()
+                .id(meta.getId())
+                .electionTick(config.raftElectionTimeoutTicks())
+                .heartbeatTick(config.raftHeartbeatTicks())
+                .applied(peerStorage.appliedIndex())
+                .storage(peerStorage)
+                .random(loop.random())
+                .build());
+        if (region.getPeersCount() == 1 && region.getPeers(0).getStoreId() == meta.getStoreId()) {
+            // Alone in its region: no one else can elect it.
+            raftGroup.campaign();
+        }
+    }
+
+    public tinykv.proto.metapb.Peer meta() {
+        return meta;
+    }
+
+    public long peerId() {
+        return meta.getId();
+    }
+
+    public long storeId() {
+        return meta.getStoreId();
+    }
+
+    public long regionId() {
+        return regionId;
+    }
+
+    /** For logs and reports: {@code region 1 peer 3}. */
+    public String tag() {
+        return tag;
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    public RawNode raftGroup() {
+        return raftGroup;
+    }
+
+    public PeerStorage peerStorage() {
+        return peerStorage;
+    }
+
+    PeerTicker ticker() {
+        return ticker;
+    }
+
+    public Region region() {
+        return peerStorage.region();
+    }
+
+    public void setRegion(Region region) {
+        peerStorage.setRegion(region);
+    }
+
+    public boolean isInitialized() {
+        return peerStorage.isInitialized();
+    }
+
+    public boolean isLeader() {
+        return raftGroup.raft().state() == StateType.LEADER;
+    }
+
+    public long leaderId() {
+        return raftGroup.raft().lead();
+    }
+
+    public long term() {
+        return raftGroup.raft().term();
+    }
+
+    /** The log index the next proposal will get. */
+    public long nextProposalIndex() {
+        return raftGroup.raft().lastIndex() + 1;
+    }
+
+    /** Commands waiting for their entries to apply, oldest first. */
+    public Deque<Proposal> proposals() {
+        return proposals;
+    }
+
+    public long lastCompactedIndex() {
+        return lastCompactedIndex;
+    }
+
+    public void setLastCompactedIndex(long index) {
+        lastCompactedIndex = index;
+    }
+
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /** The region's peer with this id, if this peer knows of it. */
+    public Optional<tinykv.proto.metapb.Peer> peerById(long peerId) {
+        tinykv.proto.metapb.Peer cached = peerCache.get(peerId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<tinykv.proto.metapb.Peer> inRegion = RegionChecks.findPeerById(region(), peerId);
+        inRegion.ifPresent(this::rememberPeer);
+        return inRegion;
+    }
+
+    void rememberPeer(tinykv.proto.metapb.Peer peer) {
+        peerCache.put(peer.getId(), peer);
+    }
+
+    void forgetPeer(long peerId) {
+        peerCache.remove(peerId);
+    }
+
+    /** Sends raft's messages to the other peers, wrapped with the region's identity and epoch. */
+    public void send(Transport transport, List<Message> messages) {
+        for (Message message : messages) {
+            Optional<tinykv.proto.metapb.Peer> to = peerById(message.getTo());
+            if (to.isEmpty()) {
+                log.debug("no address for peer %d, dropping %s", message.getTo(), message.getMsgType());
+                continue;
+            }
+            RaftMessage.Builder wrapped = RaftMessage.newBuilder()
+                    .setRegionId(regionId)
+                    .setFromPeer(meta)
+                    .setToPeer(to.get())
+                    .setRegionEpoch(RegionEpoch.newBuilder(region().getRegionEpoch()))
+                    .setMessage(message);
+            if (isInitialized() && RegionChecks.isInitialMessage(message)) {
+                // A store without this region learns its range from the first message it gets.
+                wrapped.setStartKey(region().getStartKey()).setEndKey(region().getEndKey());
+            }
+            transport.send(wrapped.build());
+        }
+    }
+
+    /**
+     * Removes this peer for good: its raft state and log, its region state becomes tombstone, its data is
+     * cleared unless {@code keepData}, and every command it still holds fails with "region not found".
+     */
+    void destroy(Engines engines, boolean keepData) {
+        Region region = region();
+        log.info("destroying");
+        WriteBatch kvBatch = new WriteBatch();
+        WriteBatch raftBatch = new WriteBatch();
+        peerStorage.clearMeta(kvBatch, raftBatch);
+        MetaStates.writeRegionState(kvBatch, region, PeerState.Tombstone);
+        engines.kv().write(kvBatch);
+        engines.raft().write(raftBatch);
+        if (peerStorage.isInitialized() && !keepData) {
+            peerStorage.clearData();
+        }
+        for (Proposal proposal : proposals) {
+            proposal.callback().done(CmdResponses.error(new RegionError.RegionNotFoundError(regionId)));
+        }
+        proposals.clear();
+        stopped = true;
+    }
+}

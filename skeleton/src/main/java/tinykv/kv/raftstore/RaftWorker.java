@@ -1,0 +1,59 @@
+package tinykv.kv.raftstore;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import tinykv.runtime.MailboxHandler;
+
+/**
+ * The raft worker of one store (TinyKV's {@code raft_worker.go}): takes the mail that arrived for the
+ * store's peers as one batch, hands each message to its peer, then lets every peer that got mail handle
+ * its raft ready once. Batching is what makes a busy store fast: many proposals, one disk write.
+ */
+final class RaftWorker implements MailboxHandler<PeerMail> {
+    private final StoreContext ctx;
+
+    RaftWorker(StoreContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handle(List<PeerMail> batch) {
+        Set<Long> touched = new LinkedHashSet<>();
+        for (PeerMail mail : batch) {
+            Optional<Peer> peer = ctx.router().peer(mail.regionId());
+            if (peer.isEmpty()) {
+                undeliverable(mail);
+                continue;
+            }
+            String doing = "handling " + mail.message().getClass().getSimpleName();
+            run(peer.get(), doing, () -> new PeerMsgDispatcher(peer.get(), ctx).handle(mail.message()));
+            touched.add(mail.regionId());
+        }
+        for (long regionId : touched) {
+            ctx.router().peer(regionId).ifPresent(peer ->
+                    run(peer, "handling its raft ready", () -> new PeerMsgHandler(peer, ctx).handleRaftReady()));
+        }
+    }
+
+    /** Mail for a peer destroyed after it was sent: a raft message may create a new peer, a command fails. */
+    private void undeliverable(PeerMail mail) {
+        if (mail.message() instanceof PeerMsg.RaftMessageMsg raft) {
+            ctx.router().sendStore(new StoreMsg.StoreRaftMessage(raft.message()));
+        } else if (mail.message() instanceof PeerMsg.RaftCommand command) {
+            command.callback().done(CmdResponses.error(new RegionError.RegionNotFoundError(mail.regionId())));
+        }
+        // Ticks and starts for a peer that is gone have nothing left to do.
+    }
+
+    private void run(Peer peer, String doing, Runnable handler) {
+        try {
+            handler.run();
+        } catch (PeerFailure alreadyPlaced) {
+            throw alreadyPlaced;
+        } catch (RuntimeException e) {
+            throw new PeerFailure("store " + ctx.storeId() + " " + peer.tag(), doing, e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package tinykv.kv.raftstore;
+
+import tinykv.kv.engine.Engines;
+import tinykv.kv.raftstore.scheduler.SchedulerClient;
+import tinykv.runtime.EventLoop;
+import tinykv.runtime.Mailbox;
+
+/**
+ * What every handler of one store shares (TinyKV's {@code GlobalContext}): the store's identity, settings,
+ * engines, the way out to other stores, and the mailboxes of its workers.
+ *
+ * @param storeId        this store
+ * @param config         the raftstore settings
+ * @param engines        this store's kv and raft engines
+ * @param loop           the event loop everything here runs on
+ * @param transport      raft messages to other stores
+ * @param router         mail to this store's peers and store worker
+ * @param storeMeta      the regions this store holds
+ * @param schedulerTasks heartbeats on their way to the scheduler
+ * @param scheduler      the scheduler client
+ */
+public record StoreContext(
+        long storeId,
+        StoreConfig config,
+        Engines engines,
+        EventLoop loop,
+        Transport transport,
+        Router router,
+        StoreMeta storeMeta,
+        Mailbox<SchedulerTask> schedulerTasks,
+        SchedulerClient scheduler) {}
