@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
-import tinykv.kv.engine.RegionReader;
+import tinykv.kv.storage.RegionReader;
 import tinykv.kv.raftstore.Callback;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
 import tinykv.proto.errorpb.Error;

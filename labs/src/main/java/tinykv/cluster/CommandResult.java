@@ -1,7 +1,7 @@
 package tinykv.cluster;
 
 import java.util.Optional;
-import tinykv.kv.engine.RegionReader;
+import tinykv.kv.storage.RegionReader;
 import tinykv.proto.raft_cmdpb.RaftCmdResponse;
 import tinykv.proto.raft_cmdpb.Response;
 
