@@ -23,6 +23,7 @@ import tinykv.proto.metapb.Store;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.Request;
 import tinykv.proto.raft_serverpb.RaftMessage;
+import tinykv.runtime.Log;
 import tinykv.sim.Filter;
 import tinykv.sim.SimNetwork;
 import tinykv.sim.Simulator;
@@ -55,6 +56,8 @@ public final class Cluster implements AutoCloseable {
     private final SimNetwork<RaftMessage> network;
     private final Map<Long, StoreNode> stores = new TreeMap<>();
     private final CommandClient client;
+    /** The harness's own log lines (LOG_LEVEL=...), stamped with virtual time like the raftstore's. */
+    private final Log log;
 
     /** One store: where its data lives, and while it runs, its loop and raftstore. */
     private static final class StoreNode {
@@ -86,6 +89,7 @@ public final class Cluster implements AutoCloseable {
                 (what, task) -> sim.schedule(0, "scheduler", what, task));
         this.network = new SimNetwork<>(sim, Cluster::describe);
         this.client = new CommandClient(this, "client");
+        this.log = Log.of(sim.newLoop("cluster"), "");
     }
 
     /** A cluster of {@code count} stores with TinyKV's test configuration, on a simulator for this run's seed. */
@@ -131,7 +135,7 @@ public final class Cluster implements AutoCloseable {
         for (StoreNode node : stores.values()) {
             try {
                 if (node.isRunning()) {
-                    stopServer(node.storeId);
+                    stop(node);
                 }
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
@@ -157,6 +161,11 @@ public final class Cluster implements AutoCloseable {
         if (!node.isRunning()) {
             throw new IllegalStateException("store " + storeId + " is not running");
         }
+        log.warn("stop store %d", storeId);
+        stop(node);
+    }
+
+    private void stop(StoreNode node) {
         RaftStore raftStore = node.raftStore;
         node.raftStore = null;
         node.loop.halt();
@@ -173,6 +182,7 @@ public final class Cluster implements AutoCloseable {
         if (node.isRunning()) {
             throw new IllegalStateException("store " + storeId + " is already running");
         }
+        log.warn("start store %d", storeId);
         node.engines = node.storage.open();
         startRaftStore(node);
     }
@@ -240,6 +250,10 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** How many times the store has been started: a command answered by an earlier incarnation is lost. */
+    Log log() {
+        return log;
+    }
+
     int incarnation(long storeId) {
         return node(storeId).incarnation;
     }
@@ -265,10 +279,12 @@ public final class Cluster implements AutoCloseable {
     // ---- network -----------------------------------------------------------------------------------------
 
     public void addFilter(Filter<RaftMessage> filter) {
+        log.info("network: add filter %s", filter);
         network.addFilter(filter);
     }
 
     public void clearFilters() {
+        log.debug("network: clear filters");
         network.clearFilters();
     }
 

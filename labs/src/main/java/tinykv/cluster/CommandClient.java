@@ -221,6 +221,8 @@ final class CommandClient {
                         lastOutcome = result.map(r -> "error " + r.response().getHeader().getError())
                                 .orElse("no answer from the leader within " + timeout.toMillis() + " ms");
                         result.ifPresent(CommandResult::discard);
+                        cluster.log().debug("%s: %s on region %d failed (%s), retry in %d ms", owner,
+                                describe(requests), region.getId(), lastOutcome, REQUEST_RETRY_MS);
                         sim.schedule(REQUEST_RETRY_MS, owner, "retry " + describe(requests), this::next);
                         return;
                     }
