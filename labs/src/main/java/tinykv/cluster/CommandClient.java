@@ -50,6 +50,8 @@ final class CommandClient {
     private final Simulator sim;
     private final String owner;
     private final SplittableRandom random;
+    /** The peer this client last sent a command to, for the report when a request gives up. */
+    private Peer lastTarget;
 
     CommandClient(Cluster cluster, String owner) {
         this.cluster = cluster;
@@ -119,6 +121,7 @@ final class CommandClient {
         }
         Peer target = leader.orElseThrow(() -> new AssertionError("no leader of region " + regionId
                 + " reported to the scheduler within " + LEADER_POLLS * LEADER_POLL_MS + " ms"));
+        lastTarget = target;
         RaftCmdRequest toLeader = request.toBuilder().setHeader(request.getHeader().toBuilder().setPeer(target)).build();
         callCommand(toLeader, CALL_TIMEOUT, result -> {
             if (result.isEmpty()) {
@@ -161,10 +164,10 @@ final class CommandClient {
 
     /** The region holding {@code key}, asked until known or for 2 s (after a split a range may be briefly unknown). */
     void getRegion(byte[] key, Consumer<Region> then) {
-        poll(REGION_POLLS, REGION_POLL_MS, "region of key " + hex(key),
+        poll(REGION_POLLS, REGION_POLL_MS, "region of key " + Cluster.text(key),
                 () -> cluster.scheduler().getRegion(key).map(RegionAndLeader::region),
                 region -> then.accept(region.orElseThrow(() -> new AssertionError("the scheduler knows no region "
-                        + "holding key " + hex(key) + " after " + REGION_POLLS * REGION_POLL_MS + " ms"))));
+                        + "holding key " + Cluster.text(key) + " after " + REGION_POLLS * REGION_POLL_MS + " ms"))));
     }
 
     private <T> void poll(int times, long intervalMs, String what, java.util.function.Supplier<Optional<T>> ask,
@@ -209,8 +212,10 @@ final class CommandClient {
             if (tries >= 10 && sim.now() - start >= timeout.toMillis()) {
                 throw new AssertionError(String.format(java.util.Locale.ROOT,
                         "request timeout: %s for key %s (region %d) did not succeed in %d tries over %.3fs of "
-                                + "virtual time; last try: %s", describe(requests), hex(key), lastRegionId, tries,
-                        (sim.now() - start) / 1000.0, lastOutcome));
+                                + "virtual time; last sent to peer %s on store %s; last try: %s", describe(requests),
+                        Cluster.text(key), lastRegionId, tries, (sim.now() - start) / 1000.0,
+                        lastTarget == null ? "-" : lastTarget.getId(), lastTarget == null ? "-" : lastTarget.getStoreId(),
+                        lastOutcome));
             }
             tries++;
             getRegion(key, region -> {
