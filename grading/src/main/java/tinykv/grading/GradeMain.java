@@ -41,7 +41,9 @@ import tinykv.labs.StagedTests;
  * </ul>
  */
 public final class GradeMain {
-    static final int OUTPUT_CAP = 6_000;
+    /** Caps on what one test may put in a report: its captured output, and its whole text. */
+    static final int CAPTURED_OUTPUT_CAP = 3_000;
+    static final int OUTPUT_CAP = 10_000;
     /** How long a thread a test started may take to end after the test before it counts as left running. */
     private static final long THREAD_GRACE_MILLIS = 300;
 
@@ -159,7 +161,7 @@ public final class GradeMain {
         }
         PrintStream realOut = System.out;
         PrintStream realErr = System.err;
-        CappedOutput captured = new CappedOutput(OUTPUT_CAP);
+        CappedOutput captured = new CappedOutput(CAPTURED_OUTPUT_CAP);
         PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
         Collector collector = new Collector();
         long start = System.nanoTime();
@@ -195,7 +197,7 @@ public final class GradeMain {
         }
         String output = captured.text();
         String detail = outcome.detail + (output.isBlank() ? "" : "\n\nOutput of the test:\n" + output);
-        write("END", uniqueId, seed, outcome.verdict.name(), millis, Lines.cap(detail, OUTPUT_CAP * 2));
+        write("END", uniqueId, seed, outcome.verdict.name(), millis, Lines.cap(detail, OUTPUT_CAP));
         if (outcome.verdict == Verdict.OUT_OF_MEMORY) {
             // The heap may be in any state: end this JVM; the grader runs the rest of the part in a fresh one.
             if (guard != null) {
