@@ -125,6 +125,13 @@ public final class Grader {
                         + compileError, 0)).toList();
     }
 
+    /** Every test of the tags, with its points and markers, without running any. */
+    public List<PlannedTest> discoverTests() throws IOException {
+        Path work = options.out().resolve("work");
+        Files.createDirectories(work);
+        return discover(work);
+    }
+
     private List<PlannedTest> discover(Path work) throws IOException {
         Path out = work.resolve("discovered.txt");
         Path log = work.resolve("logs").resolve("discover.log");
