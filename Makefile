@@ -49,7 +49,7 @@ endef
 
 .DEFAULT_GOAL := help
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2c lab3a lab2b lab3b lab3c grade test compile clean \
-  grade-submissions handout handout-check coverage
+  grade-submissions handout handout-check batch-check coverage
 
 help: ## List the targets
 	@echo "TinyKV Labs for Java"
@@ -98,6 +98,7 @@ test: ## The kit's own tests: reference passes all, skeleton fails each with its
 	$(MVN) $(MVN_FLAGS) install -Dimpl=reference
 	$(MVN) $(MVN_FLAGS) -pl labs test -Dimpl=skeleton -Dgroups=kit
 	$(MAKE) --no-print-directory handout-check
+	$(MAKE) --no-print-directory batch-check
 
 grade-submissions: handout ## Grade every submission in DIR=folder: one results.json each and scores.csv
 	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
@@ -115,6 +116,22 @@ handout-check: handout ## Check the student kit: it builds alone, grades 0 quick
 	rm -rf target/handout-check && cp -r target/handout target/handout-check
 	cd target/handout-check && $(MAKE) --no-print-directory grade MVN='$(MVN) -o' SEEDS=1
 	$(GRADER) tinykv.grading.HandoutCheck target/handout-check reference/src/main/java skeleton/src/main/java
+
+# Batch grading against two hostile submissions: one replaced a test file with one that always passes
+# (graded with the kit's test: 0 points, the change named), one does not compile (that verdict on every test).
+batch-check: handout
+	rm -rf target/batch-check target/batch-check-out && mkdir -p target/batch-check
+	cp -r target/handout target/batch-check/tampered && cp -r target/handout target/batch-check/broken
+	printf 'package tinykv.raft;\nclass Raft2AATest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2aa")\n  void leaderCycle2AA() {}\n}\n' \
+	  > target/batch-check/tampered/labs/src/test/java/tinykv/raft/Raft2AATest.java
+	echo 'class Broken { int x = }' >> target/batch-check/broken/skeleton/src/main/java/tinykv/raft/Raft.java
+	$(GRADER) tinykv.grading.BatchGrader --submissions target/batch-check --kit target/handout \
+	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1
+	grep -Eq '^broken,0,[1-9][0-9]*,does not compile,0,' target/batch-check-out/scores.csv
+	grep -Eq '^tampered,0,[1-9][0-9]*,graded,1,' target/batch-check-out/scores.csv
+	grep -q 'changed: labs/src/test/java/tinykv/raft/Raft2AATest.java' target/batch-check-out/tampered/results.json
+	grep -q 'does not compile' target/batch-check-out/broken/results.json
+	@echo "batch check: the tampered test file was ignored and named, the broken skeleton got 'does not compile'"
 else
 test: ## The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
 	$(MVN) $(MVN_FLAGS) install -DskipTests

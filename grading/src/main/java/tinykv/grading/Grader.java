@@ -22,10 +22,17 @@ import java.util.OptionalLong;
 public final class Grader {
     private final GradeOptions options;
     private final String classpath;
+    private final String notes;
 
     public Grader(GradeOptions options, String classpath) {
+        this(options, classpath, "");
+    }
+
+    /** A grader whose report also carries the notes (batch grading names ignored changes there). */
+    public Grader(GradeOptions options, String classpath, String notes) {
         this.options = options;
         this.classpath = classpath;
+        this.notes = notes;
     }
 
     public static void main(String[] args) throws IOException {
@@ -89,7 +96,7 @@ public final class Grader {
         }
         int score = scores.stream().mapToInt(TestScore::score).sum();
         int max = scores.stream().mapToInt(s -> s.test().points()).sum();
-        String problem = compileError == null ? "" : "The submission does not compile:\n" + compileError;
+        String problem = notes + (compileError == null ? "" : "The submission does not compile:\n" + compileError);
         Report report = new Report(scores, score, max, seconds(start), problem);
         Reports.write(options, report, parts);
         return report;

@@ -30,7 +30,7 @@ public final class Handout {
         Path repo = Path.of(args[0]).toAbsolutePath().normalize();
         Path kit = Path.of(args[1]).toAbsolutePath().normalize();
         deleteTree(kit);
-        copyTree(repo, kit);
+        copyTree(repo, kit, true);
         keepLines(kit.resolve("pom.xml"), false);
         keepLines(kit.resolve("README.md"), true);
         List<PlannedTest> tests = new Grader(GradeOptions.defaults().withOut(repo.resolve("target/grade-handout")),
@@ -41,11 +41,12 @@ public final class Handout {
         System.out.println("Wrote the student kit to " + kit);
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a tree without build output; with {@code kitOnly}, also without the instructor-only paths. */
+    static void copyTree(Path from, Path to, boolean kitOnly) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path relative = from.relativize(path);
-                if (excluded(relative)) {
+                if (excluded(relative, kitOnly)) {
                     continue;
                 }
                 Path target = to.resolve(relative.toString());
@@ -59,14 +60,14 @@ public final class Handout {
         }
     }
 
-    private static boolean excluded(Path relative) {
+    private static boolean excluded(Path relative, boolean kitOnly) {
         String unix = relative.toString().replace('\\', '/');
         for (Path part : relative) {
             if (NEVER_COPIED.contains(part.toString())) {
                 return true;
             }
         }
-        return INSTRUCTOR_ONLY.stream().anyMatch(prefix -> unix.equals(prefix) || unix.startsWith(prefix + "/"));
+        return kitOnly && INSTRUCTOR_ONLY.stream().anyMatch(prefix -> unix.equals(prefix) || unix.startsWith(prefix + "/"));
     }
 
     /**

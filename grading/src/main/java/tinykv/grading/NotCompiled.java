@@ -16,7 +16,7 @@ public final class NotCompiled {
     public static void main(String[] args) throws IOException {
         String log = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         StringBuilder errors = new StringBuilder();
-        log.lines().filter(line -> line.contains("ERROR") || line.contains(".java"))
+        log.lines().filter(line -> line.contains(".java:[") || line.contains("error:") || line.contains("COMPILATION ERROR"))
                 .limit(60).forEach(line -> errors.append(line).append('\n'));
         String output = "does not compile: the build failed, so no test could run. Fix the first error below.\n\n"
                 + (errors.length() > 6000 ? errors.substring(0, 6000) + "\n..." : errors.toString());
