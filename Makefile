@@ -49,7 +49,7 @@ endef
 
 .DEFAULT_GOAL := help
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2c lab3a lab2b lab3b lab3c grade test compile clean \
-  grade-submissions handout handout-check batch-check coverage
+  grade-submissions handout handout-check batch-check gradescope coverage
 
 help: ## List the targets
 	@echo "TinyKV Labs for Java"
@@ -116,6 +116,13 @@ handout-check: handout ## Check the student kit: it builds alone, grades 0 quick
 	rm -rf target/handout-check && cp -r target/handout target/handout-check
 	cd target/handout-check && $(MAKE) --no-print-directory grade MVN='$(MVN) -o' SEEDS=1
 	$(GRADER) tinykv.grading.HandoutCheck target/handout-check reference/src/main/java skeleton/src/main/java
+
+gradescope: handout ## Gradescope autograder zip: the kit, the hidden tests, setup.sh and run_autograder at its root
+	rm -rf target/gradescope target/gradescope.zip && cp -r target/handout target/gradescope
+	cp -r labs/src/hidden target/gradescope/labs/src/hidden
+	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
+	cd target/gradescope && zip -qr ../gradescope.zip .
+	@echo "Gradescope autograder: target/gradescope.zip"
 
 # Batch grading against two hostile submissions: one replaced a test file with one that always passes
 # (graded with the kit's test: 0 points, the change named), one does not compile (that verdict on every test).
