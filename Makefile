@@ -13,6 +13,8 @@ LAB ?=
 SEEDS ?= 3
 SALT ?=
 REQUIRE_FULL ?=
+# COVERAGE=1 adds each part's line coverage of the student classes to the grade (JaCoCo).
+COVERAGE ?=
 # Batch grading: the folder that holds one folder per submission.
 DIR ?=
 
@@ -91,7 +93,12 @@ grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.
 	  exit $(if $(REQUIRE_FULL),1,0); \
 	fi
 	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' \
-	  $(if $(REQUIRE_FULL),--require-full)
+	  $(if $(REQUIRE_FULL),--require-full) $(if $(COVERAGE),--coverage)
+
+coverage: ## JaCoCo HTML report of the student classes each part's tests reach (LAB=2aa): target/coverage/<part>/
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=$(IMPL) -pl grading -am
+	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' --coverage \
+	  --out target/coverage/grade
 
 ifneq ($(INSTRUCTOR),)
 test: ## The kit's own tests: reference passes all, skeleton fails each with its TODO, the grader, the student kit

@@ -71,15 +71,29 @@ public final class GradeMain {
                     out.write(Lines.join("DONE"));
                     out.newLine();
                     out.flush();
-                    if (guard != null) {
-                        guard.allowExit();
-                    }
                     // Halt: a thread a test left running must not keep this JVM alive.
-                    Runtime.getRuntime().halt(0);
+                    halt(guard, 0);
                 }
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         }
+    }
+
+    /**
+     * Ends this JVM at once, without shutdown hooks (a test's hook could hang), after writing the JaCoCo
+     * agent's coverage data when it runs with one ({@code make coverage}).
+     */
+    private static void halt(ExitGuard guard, int status) {
+        try {
+            Object agent = Class.forName("org.jacoco.agent.rt.RT").getMethod("getAgent").invoke(null);
+            Class.forName("org.jacoco.agent.rt.IAgent").getMethod("dump", boolean.class).invoke(agent, false);
+        } catch (ReflectiveOperationException | LinkageError noAgent) {
+            // Not measuring coverage.
+        }
+        if (guard != null) {
+            guard.allowExit();
+        }
+        Runtime.getRuntime().halt(status);
     }
 
     // ---- discover
@@ -200,10 +214,7 @@ public final class GradeMain {
         write("END", uniqueId, seed, outcome.verdict.name(), millis, Lines.cap(detail, OUTPUT_CAP));
         if (outcome.verdict == Verdict.OUT_OF_MEMORY) {
             // The heap may be in any state: end this JVM; the grader runs the rest of the part in a fresh one.
-            if (guard != null) {
-                guard.allowExit();
-            }
-            Runtime.getRuntime().halt(3);
+            halt(guard, 3);
         }
     }
 
@@ -328,10 +339,7 @@ public final class GradeMain {
                     } catch (IOException ignored) {
                         // The grader names the test from its START line anyway.
                     }
-                    if (guard != null) {
-                        guard.allowExit();
-                    }
-                    Runtime.getRuntime().halt(4);
+                    halt(guard, 4);
                 }
             }
         }, "grader-watchdog");

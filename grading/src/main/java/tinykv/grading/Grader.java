@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -92,7 +93,8 @@ public final class Grader {
                     ? notCompiled(part.getValue(), compileError)
                     : runPart(runner, part.getKey(), part.getValue(), seeds);
             scores.addAll(partScores);
-            parts.add(new Reports.PartLine(part.getKey(), partScores, Duration.ofNanos(System.nanoTime() - partStart)));
+            parts.add(new Reports.PartLine(part.getKey(), partScores, Duration.ofNanos(System.nanoTime() - partStart),
+                    compileError != null ? Optional.empty() : Coverage.report(options, part.getKey())));
         }
         int score = scores.stream().mapToInt(TestScore::score).sum();
         int max = scores.stream().mapToInt(s -> s.test().points()).sum();

@@ -33,6 +33,7 @@ public final class Handout {
         copyTree(repo, kit, true);
         keepLines(kit.resolve("pom.xml"), false);
         keepLines(kit.resolve("README.md"), true);
+        Files.write(kit.resolve(Coverage.STUDENT_CLASSES), Coverage.studentClasses(), StandardCharsets.UTF_8);
         List<PlannedTest> tests = new Grader(GradeOptions.defaults().withOut(repo.resolve("target/grade-handout")),
                 System.getProperty("java.class.path")).discoverTests();
         Path workflow = kit.resolve(".github/workflows/classroom.yml");

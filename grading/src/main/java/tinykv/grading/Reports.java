@@ -10,13 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Writes every output of one grading run: the console table, results.json and JUnit XML. */
 final class Reports {
     private Reports() {}
 
     /** One row of the console table. */
-    record PartLine(String part, List<TestScore> tests, Duration time) {
+    record PartLine(String part, List<TestScore> tests, Duration time, Optional<String> coverage) {
         long passed() {
             return tests.stream().filter(t -> t.verdict() == Verdict.PASSED).count();
         }
@@ -55,6 +56,9 @@ final class Reports {
         t.append(String.format("%-8s %-14s %-10s %7ds%n", "total",
                 report.tests().stream().filter(s -> s.verdict() == Verdict.PASSED).count() + "/" + report.tests().size(),
                 report.score() + "/" + report.maxScore(), report.seconds()));
+        for (PartLine part : parts) {
+            part.coverage().ifPresent(line -> t.append(part.part()).append(": ").append(line).append('\n'));
+        }
         if (parts.stream().anyMatch(p -> p.tests().stream().anyMatch(s -> s.test().seeded()))) {
             t.append("Seeded (simulated cluster) tests ran over seeds ").append(options.seedList())
                     .append(" (SEEDS=").append(options.seeds()).append(", SALT=").append(options.salt()).append(").\n");
