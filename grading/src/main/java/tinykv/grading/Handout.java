@@ -73,13 +73,19 @@ public final class Handout {
 
     /**
      * Drops instructor-only lines: in the pom, each line marked {@code <!-- instructor only -->}; in the
-     * README, every block from {@code <!-- instructor -->} to {@code <!-- /instructor -->}.
+     * README, every block from {@code <!-- instructor -->} to {@code <!-- /instructor -->}, and the README's
+     * student-only text, hidden in a {@code <!-- student ... -->} comment, is uncommented.
      */
     private static void keepLines(Path file, boolean blocks) throws IOException {
         List<String> kept = new ArrayList<>();
         boolean inBlock = false;
+        boolean inStudentComment = false;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (blocks && line.trim().equals("<!-- instructor -->")) {
+            if (blocks && line.trim().equals("<!-- student")) {
+                inStudentComment = true;
+            } else if (inStudentComment && line.trim().equals("-->")) {
+                inStudentComment = false;
+            } else if (blocks && line.trim().equals("<!-- instructor -->")) {
                 inBlock = true;
             } else if (blocks && line.trim().equals("<!-- /instructor -->")) {
                 inBlock = false;
