@@ -91,7 +91,7 @@ grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.
 	  cat target/grade/build.log; \
 	  java grading/src/main/java/tinykv/grading/NotCompiled.java target/grade/build.log target/grade; \
 	  exit $(if $(REQUIRE_FULL),1,0); \
-	fi
+	fi; \
 	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' \
 	  $(if $(REQUIRE_FULL),--require-full) $(if $(COVERAGE),--coverage)
 
