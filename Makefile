@@ -11,6 +11,20 @@ SEED ?=
 RUNS ?=
 # Turn on the raftstore's logs, stamped with virtual time, store and region: debug, info, warn or error.
 LOG_LEVEL ?=
+# Grading: one lab part (LAB=2b) or all; how many seeds each simulated cluster test runs over, drawn from
+# SALT; REQUIRE_FULL=1 makes `make grade` exit non-zero below full marks.
+LAB ?=
+SEEDS ?= 3
+SALT ?=
+REQUIRE_FULL ?=
+# COVERAGE=1 adds each part's line coverage of the student classes to the grade (JaCoCo).
+COVERAGE ?=
+# Batch grading: the folder that holds one folder per submission.
+DIR ?=
+
+# The instructor's repository has reference/; the student kit (make handout) does not.
+INSTRUCTOR := $(wildcard reference/pom.xml)
+GRADER = java -cp "grading/target/classes:$$(cat grading/target/grader.classpath)"
 
 # Maven from the machine, else the kit's bootstrap (downloads Maven once from Maven Central, needs only a JDK).
 MVN ?= $(shell command -v mvn 2>/dev/null || echo $(CURDIR)/tools/mvn)
@@ -18,6 +32,12 @@ MVN_FLAGS ?= -B --no-transfer-progress -Dstyle.color=never -Dorg.slf4j.simpleLog
 
 ifeq ($(filter $(IMPL),skeleton reference),)
 $(error IMPL must be skeleton or reference, was '$(IMPL)')
+endif
+ifeq ($(IMPL)$(INSTRUCTOR),reference)
+$(error IMPL=reference needs the instructor's repository: this kit has no reference/)
+endif
+ifneq ($(shell echo '$(SEEDS)' | grep -E '^[1-9][0-9]*$$'),$(SEEDS))
+$(error SEEDS must be a positive whole number, was '$(SEEDS)')
 endif
 ifneq ($(SEED),)
 ifeq ($(shell echo '$(SEED)' | grep -E '^-?[0-9]+$$'),)
@@ -52,7 +72,8 @@ run_seeds = $(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups=r
 	  $(if $(TEST),-Dtinykv.runs.test=$(TEST)) $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3c bench test compile clean
+.PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3c bench grade test compile clean \
+  grade-submissions handout handout-check batch-check gradescope coverage
 
 help: ## List the targets
 	@echo "TinyKV Labs for Java"
@@ -61,6 +82,7 @@ help: ## List the targets
 	@echo
 	@echo "Options: IMPL=skeleton|reference (default skeleton), TEST=name[,name...], SEED=n, RUNS=n,"
 	@echo "         LOG_LEVEL=debug|info|warn|error"
+	@echo "Grading: LAB=2b (one part), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
 	@echo "Example: make lab2b IMPL=reference RUNS=50"
 
@@ -95,9 +117,72 @@ bench: ## Committed operations per wall second of $(IMPL) on 5 stores, 5 clients
 	$(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups=bench -Dtinykv.bench=true \
 	  $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
 
-test: ## The kit's own tests: the reference passes every staged test, the skeleton fails each one with its TODO
+grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.json, target/grade/junit/
+	@mkdir -p target/grade
+	@if ! $(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=$(IMPL) -pl grading -am > target/grade/build.log 2>&1; then \
+	  cat target/grade/build.log; \
+	  java grading/src/main/java/tinykv/grading/NotCompiled.java target/grade/build.log target/grade; \
+	  exit $(if $(REQUIRE_FULL),1,0); \
+	fi; \
+	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' \
+	  $(if $(REQUIRE_FULL),--require-full) $(if $(COVERAGE),--coverage)
+
+coverage: ## JaCoCo HTML report of the student classes each part's tests reach (LAB=2aa): target/coverage/<part>/
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=$(IMPL) -pl grading -am
+	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' --coverage \
+	  --out target/coverage/grade
+
+ifneq ($(INSTRUCTOR),)
+test: ## The kit's own tests: reference passes all, skeleton fails each with its TODO, the grader, the student kit
 	$(MVN) $(MVN_FLAGS) install -Dimpl=reference
 	$(MVN) $(MVN_FLAGS) -pl labs test -Dimpl=skeleton -Dgroups=kit
+	$(MAKE) --no-print-directory handout-check
+	$(MAKE) --no-print-directory batch-check
+
+grade-submissions: handout ## Grade every submission in DIR=folder: one results.json each and scores.csv
+	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=skeleton -pl grading -am
+	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --out target/grade-submissions \
+	  --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds $(SEEDS) --salt '$(SALT)'
+
+handout: ## Write the student kit to target/handout/ and target/handout.tar.gz (no reference, no hidden tests)
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=skeleton -pl grading -am
+	$(GRADER) tinykv.grading.Handout . target/handout
+	tar -czf target/handout.tar.gz -C target handout
+	@echo "Student kit: target/handout/ and target/handout.tar.gz"
+
+handout-check: handout ## Check the student kit: it builds alone, grades 0 quickly, holds no reference code
+	rm -rf target/handout-check && cp -r target/handout target/handout-check
+	cd target/handout-check && $(MAKE) --no-print-directory grade MVN='$(MVN) -o' SEEDS=1
+	$(GRADER) tinykv.grading.HandoutCheck target/handout-check reference/src/main/java skeleton/src/main/java
+
+gradescope: handout ## Gradescope autograder zip: the kit, the hidden tests, setup.sh and run_autograder at its root
+	rm -rf target/gradescope target/gradescope.zip && cp -r target/handout target/gradescope
+	cp -r labs/src/hidden target/gradescope/labs/src/hidden
+	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
+	cd target/gradescope && zip -qr ../gradescope.zip .
+	@echo "Gradescope autograder: target/gradescope.zip"
+
+# Batch grading against two hostile submissions: one replaced a test file with one that always passes
+# (graded with the kit's test: 0 points, the change named), one does not compile (that verdict on every test).
+batch-check: handout
+	rm -rf target/batch-check target/batch-check-out && mkdir -p target/batch-check
+	cp -r target/handout target/batch-check/tampered && cp -r target/handout target/batch-check/broken
+	printf 'package tinykv.raft;\nclass Raft2AATest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2aa")\n  void leaderCycle2AA() {}\n}\n' \
+	  > target/batch-check/tampered/labs/src/test/java/tinykv/raft/Raft2AATest.java
+	echo 'class Broken { int x = }' >> target/batch-check/broken/skeleton/src/main/java/tinykv/raft/Raft.java
+	$(GRADER) tinykv.grading.BatchGrader --submissions target/batch-check --kit target/handout \
+	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1
+	grep -Eq '^broken,0,[1-9][0-9]*,does not compile,0,' target/batch-check-out/scores.csv
+	grep -Eq '^tampered,0,[1-9][0-9]*,graded,1,' target/batch-check-out/scores.csv
+	grep -q 'changed: labs/src/test/java/tinykv/raft/Raft2AATest.java' target/batch-check-out/tampered/results.json
+	grep -q 'does not compile' target/batch-check-out/broken/results.json
+	@echo "batch check: the tampered test file was ignored and named, the broken skeleton got 'does not compile'"
+else
+test: ## The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
+	$(MVN) $(MVN_FLAGS) install -DskipTests
+	$(MVN) $(MVN_FLAGS) -pl skeleton test
+endif
 
 compile: ## Compile everything (skeleton, reference, labs) without running tests
 	$(MVN) $(MVN_FLAGS) install -DskipTests -Dimpl=$(IMPL)

@@ -24,8 +24,12 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public final class StagedTests {
     private StagedTests() {}
 
-    /** One test as discovered: where it is, its method name, its tags. */
-    public record Discovered(String className, String methodName, List<String> tags) {}
+    /**
+     * One test as discovered: where it is, its method name, its tags, and the JUnit unique id that selects
+     * it again (a parameterized test is one method, however many cases it has).
+     */
+    public record Discovered(String className, String methodName, List<String> tags, String uniqueId,
+            String displayName) {}
 
     /** One test as run: what it is and how it ended. */
     public record Outcome(String displayName, TestExecutionResult result) {
@@ -42,7 +46,8 @@ public final class StagedTests {
             for (TestIdentifier test : plan.getDescendants(root)) {
                 if (test.getSource().orElse(null) instanceof MethodSource method) {
                     List<String> testTags = test.getTags().stream().map(tag -> tag.getName()).sorted().toList();
-                    found.add(new Discovered(method.getClassName(), method.getMethodName(), testTags));
+                    found.add(new Discovered(method.getClassName(), method.getMethodName(), testTags,
+                            test.getUniqueId(), test.getDisplayName()));
                 }
             }
         }
@@ -68,7 +73,7 @@ public final class StagedTests {
      * A launcher without the listeners registered for the whole JVM (such as {@link LabSummary}): a run
      * nested inside another test must not print closing lines that look like the outer run's result.
      */
-    private static Launcher launcher() {
+    public static Launcher launcher() {
         LauncherConfig withoutGlobalListeners =
                 LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
         return LauncherFactory.create(withoutGlobalListeners);

@@ -13,11 +13,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
 
 /** Lab 2AA: leader election (Raft §5.2), driven through step, tick and a simulated network. */
+@Points(1)
 @Tag("lab2aa")
 @DisplayName("Lab 2AA: leader election")
 class Raft2AATest extends RaftTestSupport {

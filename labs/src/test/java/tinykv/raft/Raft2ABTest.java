@@ -15,11 +15,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
 
 /** Lab 2AB: log replication (Raft §5.3, §5.4), and the election rules that depend on the log. */
+@Points(1)
 @Tag("lab2ab")
 @DisplayName("Lab 2AB: log replication")
 class Raft2ABTest extends RaftTestSupport {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.ConfState;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.HardState;
@@ -19,6 +20,7 @@ import tinykv.proto.eraftpb.Snapshot;
 import tinykv.proto.eraftpb.SnapshotMetadata;
 
 /** Lab 2C: installing snapshots, sending them to lagging followers, and restarting from one. */
+@Points(1)
 @Tag("lab2c")
 @DisplayName("2C snapshots")
 class Raft2CTest extends RaftTestSupport {

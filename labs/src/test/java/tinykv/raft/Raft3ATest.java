@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.ConfChange;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.eraftpb.Entry;
@@ -17,6 +18,7 @@ import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
 
 /** Lab 3A: adding and removing nodes, and leadership transfer (Raft thesis §3.10, §4.1). */
+@Points(1)
 @Tag("lab3a")
 @DisplayName("3A membership and leader transfer")
 class Raft3ATest extends RaftTestSupport {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.MessageType;
 
 /**
@@ -22,6 +23,7 @@ import tinykv.proto.eraftpb.MessageType;
  * election timeouts. Each test sets up a node, drives it with {@code step} and {@code tick}, then checks
  * its state and the messages it wants to send.
  */
+@Points(1)
 @Tag("lab2aa")
 @DisplayName("Raft paper: election (2AA)")
 class RaftPaper2AATest extends RaftTestSupport {

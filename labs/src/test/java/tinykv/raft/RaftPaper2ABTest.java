@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
@@ -24,6 +25,7 @@ import tinykv.proto.eraftpb.MessageType;
  * leader replicates and commits entries, how a follower checks and appends them, and which logs may win
  * a vote. Each test sets up a node, steps it, then checks its log and the messages it wants to send.
  */
+@Points(1)
 @Tag("lab2ab")
 @DisplayName("Raft paper: log replication (2AB)")
 class RaftPaper2ABTest extends RaftTestSupport {

@@ -9,10 +9,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.HardState;
 
 /** Lab 2AC: the RawNode's Ready / advance cycle on start and on restart. */
+@Points(1)
 @Tag("lab2ac")
 @DisplayName("2AC RawNode")
 class RawNode2ACTest extends RaftTestSupport {

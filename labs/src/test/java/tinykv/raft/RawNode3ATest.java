@@ -9,12 +9,14 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tinykv.labs.Points;
 import tinykv.proto.eraftpb.ConfChange;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.EntryType;
 
 /** Lab 3A: proposing membership changes through a RawNode. */
+@Points(1)
 @Tag("lab3a")
 @DisplayName("3A RawNode conf changes")
 class RawNode3ATest extends RaftTestSupport {

@@ -1,0 +1,157 @@
+package tinykv.grading;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes every output of one grading run: the console table, results.json and JUnit XML. */
+final class Reports {
+    private Reports() {}
+
+    /** One row of the console table. */
+    record PartLine(String part, List<TestScore> tests, Duration time, Optional<String> coverage) {
+        long passed() {
+            return tests.stream().filter(t -> t.verdict() == Verdict.PASSED).count();
+        }
+
+        int points() {
+            return tests.stream().mapToInt(TestScore::score).sum();
+        }
+
+        int maxPoints() {
+            return tests.stream().mapToInt(t -> t.test().points()).sum();
+        }
+    }
+
+    static void write(GradeOptions options, Grader.Report report, List<PartLine> parts) throws IOException {
+        Files.createDirectories(options.out());
+        String table = table(options, report, parts);
+        System.out.print(table);
+        Files.writeString(options.out().resolve("results.json"), resultsJson(options, report, table),
+                StandardCharsets.UTF_8);
+        Path junit = options.out().resolve("junit");
+        Files.createDirectories(junit);
+        for (PartLine part : parts) {
+            Files.writeString(junit.resolve("TEST-" + part.part() + ".xml"), junitXml(part), StandardCharsets.UTF_8);
+        }
+    }
+
+    static String table(GradeOptions options, Grader.Report report, List<PartLine> parts) {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("%nGrade of the %s%s%n", options.impl(),
+                options.lab().map(lab -> ", " + lab).orElse("")));
+        t.append(String.format("%-8s %-14s %-10s %8s%n", "part", "tests passed", "points", "time"));
+        for (PartLine part : parts) {
+            t.append(String.format("%-8s %-14s %-10s %7ds%n", part.part(), part.passed() + "/" + part.tests().size(),
+                    part.points() + "/" + part.maxPoints(), part.time().toSeconds()));
+        }
+        t.append(String.format("%-8s %-14s %-10s %7ds%n", "total",
+                report.tests().stream().filter(s -> s.verdict() == Verdict.PASSED).count() + "/" + report.tests().size(),
+                report.score() + "/" + report.maxScore(), report.seconds()));
+        for (PartLine part : parts) {
+            part.coverage().ifPresent(line -> t.append(part.part()).append(": ").append(line).append('\n'));
+        }
+        if (parts.stream().anyMatch(p -> p.tests().stream().anyMatch(s -> s.test().seeded()))) {
+            t.append("Seeded (simulated cluster) tests ran over seeds ").append(options.seedList())
+                    .append(" (SEEDS=").append(options.seeds()).append(", SALT=").append(options.salt()).append(").\n");
+        }
+        Map<Verdict, Long> notPassed = new LinkedHashMap<>();
+        report.tests().stream().filter(s -> s.verdict() != Verdict.PASSED)
+                .forEach(s -> notPassed.merge(s.verdict(), 1L, Long::sum));
+        if (!notPassed.isEmpty()) {
+            t.append("Not passed: ");
+            List<String> counts = new ArrayList<>();
+            notPassed.forEach((verdict, n) -> counts.add(n + " " + verdict.label()));
+            t.append(String.join(", ", counts)).append(". Details: ")
+                    .append(options.out().resolve("results.json")).append('\n');
+        }
+        if (!report.problem().isEmpty()) {
+            t.append(report.problem()).append('\n');
+        }
+        return t.toString();
+    }
+
+    static String resultsJson(GradeOptions options, Grader.Report report, String table) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("score", report.score());
+        root.put("execution_time", report.seconds());
+        root.put("output", table.strip());
+        root.put("visibility", "visible");
+        root.put("stdout_visibility", "hidden");
+        List<Object> tests = new ArrayList<>();
+        Map<String, Integer> numberInPart = new LinkedHashMap<>();
+        for (TestScore score : report.tests()) {
+            PlannedTest test = score.test();
+            int n = numberInPart.merge(test.part(), 1, Integer::sum);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", test.part() + ": " + test.shortName()
+                    + (test.displayName().equals(test.methodName() + "()") || test.displayName().startsWith(test.methodName() + "(")
+                    ? "" : " (" + test.displayName() + ")"));
+            entry.put("number", test.part().substring(3).toUpperCase(Locale.ROOT) + "." + n);
+            entry.put("score", score.score());
+            entry.put("max_score", test.points());
+            entry.put("status", score.verdict() == Verdict.PASSED ? "passed" : "failed");
+            entry.put("output", score.output());
+            entry.put("visibility", test.hidden() ? "after_due_date" : "visible");
+            entry.put("tags", List.of(test.part(), score.verdict().label()));
+            tests.add(entry);
+        }
+        root.put("tests", tests);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("impl", options.impl());
+        extra.put("max_score", report.maxScore());
+        extra.put("seeds", options.seedList());
+        extra.put("salt", options.salt());
+        root.put("extra_data", extra);
+        return Json.write(root);
+    }
+
+    static String junitXml(PartLine part) {
+        long failures = part.tests().size() - part.passed();
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        x.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">%n",
+                xml(part.part()), part.tests().size(), failures, part.time().toMillis() / 1000.0));
+        for (TestScore score : part.tests()) {
+            x.append(String.format(Locale.ROOT, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"",
+                    xml(score.test().className()), xml(score.test().methodName()), score.millis() / 1000.0));
+            if (score.verdict() == Verdict.PASSED) {
+                x.append("/>\n");
+            } else {
+                String first = score.output().lines().findFirst().orElse(score.verdict().label());
+                x.append(">\n    <failure type=\"").append(xml(score.verdict().label())).append("\" message=\"")
+                        .append(xml(first)).append("\">").append(xml(score.output())).append("</failure>\n")
+                        .append("  </testcase>\n");
+            }
+        }
+        return x.append("</testsuite>\n").toString();
+    }
+
+    private static String xml(String text) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> s.append("&lt;");
+                case '>' -> s.append("&gt;");
+                case '&' -> s.append("&amp;");
+                case '"' -> s.append("&quot;");
+                default -> {
+                    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+                        s.append('?');
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,138 @@
+package tinykv.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The grader against hostile submissions (the fixtures): each misbehaving test gets its named verdict, the
+ * well-behaved ones still score, and nothing hangs. Caps are small so this stays quick.
+ */
+@Tag("kit")
+@DisplayName("Kit: the grader names every way a submission can misbehave")
+class GraderTest {
+    @TempDir
+    static Path out;
+    static Grader.Report report;
+    static Map<String, TestScore> byMethod;
+
+    @BeforeAll
+    static void gradeTheFixtures() throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "fixture", "--out", out.toString(), "--heap", "64m",
+                "--test-timeout", "3", "--part-timeout", "120", "--seeds", "4", "--salt", "fixtures");
+        report = new Grader(options, testClasspath()).grade();
+        byMethod = report.tests().stream().collect(Collectors.toMap(s -> s.test().methodName(), Function.identity()));
+    }
+
+    static String testClasspath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    private static void assertVerdict(String method, Verdict verdict, String inOutput) {
+        TestScore score = byMethod.get(method);
+        assertThat(score).as("graded test %s", method).isNotNull();
+        assertThat(score.verdict()).as("verdict of %s; its output:%n%s", method, score.output()).isEqualTo(verdict);
+        assertThat(score.score()).as("score of %s", method).isZero();
+        assertThat(score.output()).as("output of %s", method).contains(inOutput);
+    }
+
+    @Test
+    @DisplayName("a well-behaved test scores its points beside the hostile ones")
+    void passingTestStillScores() {
+        assertThat(byMethod.get("passes").verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(report.score()).isEqualTo(2);
+        assertThat(report.maxScore()).isEqualTo(2 * 9 + 5);
+    }
+
+    @Test
+    void failedAssertion() {
+        assertVerdict("failsAnAssertion", Verdict.FAILED, "one plus one");
+        assertThat(byMethod.get("failsAnAssertion").test().points()).isEqualTo(5);
+    }
+
+    @Test
+    void todo() {
+        assertVerdict("reachesATodo", Verdict.NOT_IMPLEMENTED, "Fixture.reachesATodo() is not implemented");
+    }
+
+    @Test
+    void infiniteLoop() {
+        assertVerdict("spinsForever", Verdict.TIMED_OUT, "timed out");
+    }
+
+    @Test
+    void systemExit() {
+        assertVerdict("callsSystemExit", Verdict.EXITED_JVM, "System.exit(1)");
+    }
+
+    @Test
+    void outOfMemory() {
+        assertVerdict("runsOutOfMemory", Verdict.OUT_OF_MEMORY, "OutOfMemoryError");
+    }
+
+    @Test
+    void stackOverflow() {
+        assertVerdict("overflowsTheStack", Verdict.STACK_OVERFLOW, "StackOverflowError");
+    }
+
+    @Test
+    void threadLeftRunning() {
+        assertVerdict("leavesAThreadRunning", Verdict.THREAD_LEFT_RUNNING, "fixture-never-stops");
+    }
+
+    @Test
+    @DisplayName("a chatty test's output is capped")
+    void floodIsCapped() {
+        assertVerdict("printsAFlood", Verdict.FAILED, "more bytes of output cut");
+        assertThat(byMethod.get("printsAFlood").output().length()).isLessThan(20_000);
+    }
+
+    @Test
+    @DisplayName("a seeded test fails when one seed fails, and lists each failing seed with its replay command")
+    void seededTestListsFailingSeeds() {
+        GradeOptions options = GradeOptions.parse("--seeds", "4", "--salt", "fixtures");
+        TestScore score = byMethod.get("failsOnEvenSeeds");
+        assertThat(score.runs()).hasSize(4);
+        assertThat(options.seedList()).as("the salt draws odd and even seeds").anyMatch(seed -> seed % 2 == 0)
+                .anyMatch(seed -> seed % 2 == 1);
+        assertThat(score.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(score.score()).isZero();
+        for (long seed : options.seedList()) {
+            if (seed % 2 == 0) {
+                assertThat(score.output()).contains("make fixture TEST=failsOnEvenSeeds SEED=" + seed);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("results.json and the JUnit XML are written")
+    void outputsWritten() throws IOException {
+        String json = Files.readString(out.resolve("results.json"));
+        assertThat(json).contains("\"score\": 2", "\"execution_time\"", "\"max_score\": 5", "\"visibility\": \"visible\"");
+        assertThat(out.resolve("junit").resolve("TEST-fixture.xml")).exists();
+    }
+
+    @Test
+    @DisplayName("a part that hangs past its wall-clock cap is ended, its test named, the rest reported not run")
+    void partWallClockCap(@TempDir Path hangOut) throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "fixture-hang", "--out", hangOut.toString(),
+                "--heap", "64m", "--test-timeout", "60", "--part-timeout", "4");
+        long start = System.nanoTime();
+        Grader.Report hang = new Grader(options, testClasspath()).grade();
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds the grader took").isLessThan(30);
+        Map<String, Verdict> verdicts = hang.tests().stream()
+                .collect(Collectors.toMap(s -> s.test().methodName(), TestScore::verdict));
+        assertThat(verdicts).containsEntry("aHangs", Verdict.TIMED_OUT).containsEntry("bNeverRuns", Verdict.NOT_RUN);
+        assertThat(hangOut.resolve("results.json")).exists();
+    }
+}
