@@ -3,9 +3,11 @@ package tinykv.cluster;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,12 +17,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.core.LauncherConfig;
-import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import tinykv.labs.ReplayOnFailure;
 import tinykv.labs.Seeds;
+import tinykv.proto.eraftpb.MessageType;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.sim.PartitionFilter;
 import tinykv.sim.SimulationFailure;
@@ -87,52 +87,71 @@ class ClusterKitTest {
     }
 
     @Test
-    @DisplayName("a handler that throws fails the test with store, time, seed, last events and a replay command that reproduces it")
-    void throwingHandlerReportsAndReplays() {
-        Throwable first = runThrowingScenario(5);
-        Throwable replay = runThrowingScenario(5);
+    @DisplayName("a handler that throws fails the run with store, region, time, seed, last events and a replay command; the same seed reproduces it")
+    void throwingHandlerReportsAndReplays() throws Throwable {
+        SimulationFailure first = runThrowingScenario(5);
+        SimulationFailure replay = runThrowingScenario(5);
 
-        assertThat(first).isInstanceOf(SimulationFailure.class);
         assertThat(first.getMessage())
                 .containsPattern("store \\d failed while running")
-                .contains(ThrowingHandlerScenario.MESSAGE + "MsgAppend region 1")
+                .containsPattern("region 1 peer \\d") // the raftstore names its region and peer
+                .contains(INJECTED + "MsgAppend region 1")
                 .contains("at virtual time")
                 .contains("seed 5")
                 .contains("last 30 events");
-        assertThat(first.getMessage()).as("the raftstore names the region and peer").containsPattern("region 1 peer \\d");
         assertThat(first).hasRootCauseInstanceOf(IllegalStateException.class);
-        assertThat(Arrays.stream(first.getSuppressed()).map(Throwable::getMessage))
-                .contains("Replay this failure exactly with: make lab2b IMPL=reference TEST=handlerThrows2B SEED=5");
-        assertThat(replay.getMessage()).isEqualTo(first.getMessage());
+        assertThat(replay.getMessage()).as("the same seed fails the same way, at the same virtual time")
+                .isEqualTo(first.getMessage());
+
+        // What a lab test does with such a failure: ReplayOnFailure adds the exact command.
+        String suppressed = replayCommandFor(first, 5);
+        assertThat(suppressed).isEqualTo("Replay this failure exactly with: make lab2b IMPL=reference "
+                + "TEST=throwingHandlerReportsAndReplays SEED=5");
     }
 
-    private static Throwable runThrowingScenario(long seed) {
-        String savedSeed = System.getProperty(Seeds.PROPERTY);
-        List<Throwable> failures = new ArrayList<>();
-        try {
-            System.setProperty(Seeds.PROPERTY, Long.toString(seed));
-            System.setProperty(ThrowingHandlerScenario.SWITCH, "true");
-            TestExecutionListener listener = new TestExecutionListener() {
-                @Override
-                public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-                    if (test.isTest()) {
-                        failures.add(result.getThrowable().orElse(null));
-                    }
+    private static final String INJECTED = "injected failure: the raftstore sent ";
+
+    /** Three stores; after one put, the next append a leader sends throws inside its raft worker's handler. */
+    private static SimulationFailure runThrowingScenario(long seed) {
+        Simulator sim = new Simulator(seed);
+        try (Cluster cluster = Cluster.create(3, sim)) {
+            cluster.start();
+            cluster.mustPut("k1".getBytes(UTF_8), "v1".getBytes(UTF_8));
+            cluster.addFilter((envelope, random) -> {
+                RaftMessage message = envelope.message();
+                if (message.getMessage().getMsgType() == MessageType.MsgAppend) {
+                    throw new IllegalStateException(INJECTED + "MsgAppend region " + message.getRegionId() + " peer "
+                            + message.getFromPeer().getId() + " -> " + message.getToPeer().getId());
                 }
-            };
-            LauncherConfig config = LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
-            LauncherFactory.create(config).execute(
-                    request().selectors(selectClass(ThrowingHandlerScenario.class)).build(), listener);
+                return true;
+            });
+            return catchThrowableOfType(() -> cluster.mustPut("k2".getBytes(UTF_8), "v2".getBytes(UTF_8)),
+                    SimulationFailure.class);
+        }
+    }
+
+    /** Hands the failure to ReplayOnFailure as JUnit would for this method under tag lab2b. */
+    private static String replayCommandFor(Throwable failure, long seed) throws Throwable {
+        Method method = ClusterKitTest.class.getDeclaredMethod("throwingHandlerReportsAndReplays");
+        ExtensionContext context = (ExtensionContext) Proxy.newProxyInstance(ClusterKitTest.class.getClassLoader(),
+                new Class<?>[] {ExtensionContext.class}, (proxy, called, args) -> switch (called.getName()) {
+                    case "getTags" -> Set.of("lab2b");
+                    case "getRequiredTestMethod" -> method;
+                    default -> throw new UnsupportedOperationException(called.getName());
+                });
+        String savedSeed = System.getProperty(Seeds.PROPERTY);
+        System.setProperty(Seeds.PROPERTY, Long.toString(seed));
+        try {
+            Throwable rethrown = catchThrowable(() -> new ReplayOnFailure().handleTestExecutionException(context, failure));
+            assertThat(rethrown).isSameAs(failure);
+            return Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage)
+                    .filter(text -> text.startsWith("Replay")).findFirst().orElseThrow();
         } finally {
-            System.clearProperty(ThrowingHandlerScenario.SWITCH);
             if (savedSeed == null) {
                 System.clearProperty(Seeds.PROPERTY);
             } else {
                 System.setProperty(Seeds.PROPERTY, savedSeed);
             }
         }
-        assertThat(failures).as("the scenario ran once").hasSize(1);
-        assertThat(failures.get(0)).as("the scenario failed").isNotNull();
-        return failures.get(0);
     }
 }

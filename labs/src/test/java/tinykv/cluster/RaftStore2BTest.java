@@ -10,6 +10,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import tinykv.labs.Points;
+import tinykv.labs.Seeded;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.raft_serverpb.RaftMessage;
@@ -23,6 +25,8 @@ import tinykv.sim.Simulator;
  * fingerprint of the run; {@code make lab2b TEST=<name> SEED=<n>} replays it exactly.
  */
 @Tag("lab2b")
+@Points(1)
+@Seeded
 @DisplayName("Lab 2B: the raftstore")
 class RaftStore2BTest {
 
