@@ -114,7 +114,7 @@ lab3b lab3c:
 
 bench: ## Committed operations per wall second of $(IMPL) on 5 stores, 5 clients, a reliable network
 	$(MVN) $(MVN_FLAGS) -q -pl labs -am install -DskipTests -Dimpl=$(IMPL)
-	$(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups=bench -Dtinykv.bench=true \
+	$(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dtest=BenchmarkRun -Dtinykv.bench=true \
 	  $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
 
 grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.json, target/grade/junit/
