@@ -397,14 +397,19 @@ public class Raft {
     }
 
     private void truncateFrom(long index) {
-        raftLog.entries.removeIf(entry -> entry.getIndex() >= index);
+        List<Entry> entries = raftLog.entries;
+        if (!entries.isEmpty()) {
+            long keep = Math.max(0, Math.min(entries.size(), index - entries.get(0).getIndex()));
+            entries.subList((int) keep, entries.size()).clear();
+        }
         raftLog.stabled = Math.min(raftLog.stabled, index - 1); // persisted entries are being replaced
     }
 
     /** Handles MsgHeartbeat: the leader is alive; answer it. */
     void handleHeartbeat(Message m) {
-        // A heartbeat carries no commit index: the answer lets the leader send what this node lacks.
-        send(message(MessageType.MsgHeartbeatResponse, m.getFrom()));
+        // A heartbeat carries no commit index; the answer reports this node's, so that a leader whose
+        // commit is ahead (or whose log is longer) sends the appends that bring it up to date.
+        send(message(MessageType.MsgHeartbeatResponse, m.getFrom()).setCommit(raftLog.committed));
     }
 
     /** Handles MsgSnapshot (lab 2C): restore the log and membership from the snapshot if it is newer. */
@@ -482,7 +487,7 @@ public class Raft {
 
     private void handleHeartbeatResponse(Message m) {
         Progress progress = prs.get(m.getFrom());
-        if (progress != null && progress.match < raftLog.lastIndex()) {
+        if (progress != null && (progress.match < raftLog.lastIndex() || m.getCommit() < raftLog.committed)) {
             sendAppend(m.getFrom()); // a lagging follower: it may have missed appends, or restarted
         }
     }

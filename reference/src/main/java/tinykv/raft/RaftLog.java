@@ -110,7 +110,9 @@ public class RaftLog {
     /** Drops from memory the entries that storage has compacted away (its first index moved on). */
     void maybeCompact() {
         long first = storage.firstIndex();
-        entries.removeIf(entry -> entry.getIndex() < first);
+        if (!entries.isEmpty() && entries.get(0).getIndex() < first) {
+            entries.removeIf(entry -> entry.getIndex() < first);
+        }
     }
 
     // ---- Helpers ----
