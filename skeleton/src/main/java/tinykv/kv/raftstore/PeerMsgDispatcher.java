@@ -1,5 +1,6 @@
 package tinykv.kv.raftstore;
 
+import java.util.List;
 import java.util.Optional;
 import tinykv.kv.raftstore.PeerTicker.PeerTick;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
@@ -178,7 +179,7 @@ final class PeerMsgDispatcher {
     private void onSchedulerHeartbeatTick() {
         if (peer.isLeader()) {
             ctx.schedulerTasks().send(new SchedulerTask.RegionHeartbeat(peer.region(), peer.meta(),
-                    java.util.List.of()));
+                    List.of()));
         }
     }
 }

@@ -1,6 +1,7 @@
 package tinykv.kv.raftstore;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
@@ -72,7 +73,7 @@ public abstract class PeerStorageBase implements Storage {
         try (CfIterator it = engines.raft().iterator(ColumnFamilies.DEFAULT)) {
             long expected = lo;
             for (it.seek(Keys.raftLogKey(region.getId(), lo)); it.valid(); it.next()) {
-                if (java.util.Arrays.compareUnsigned(it.key(), end) >= 0) {
+                if (Arrays.compareUnsigned(it.key(), end) >= 0) {
                     break;
                 }
                 Entry entry = Protos.parse(Entry.parser(), it.value(), "raft log entry");

@@ -1,6 +1,7 @@
 package tinykv.kv.raftstore;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
@@ -124,7 +125,7 @@ public final class RaftStore {
         List<RegionLocalState> states = new ArrayList<>();
         try (CfIterator it = ctx.engines().kv().iterator(ColumnFamilies.DEFAULT)) {
             for (it.seek(Keys.regionMetaMinKey()); it.valid(); it.next()) {
-                if (java.util.Arrays.compareUnsigned(it.key(), Keys.regionMetaMaxKey()) >= 0) {
+                if (Arrays.compareUnsigned(it.key(), Keys.regionMetaMaxKey()) >= 0) {
                     break;
                 }
                 if (Keys.decodeRegionMetaKey(it.key()).suffix() == Keys.REGION_STATE_SUFFIX) {
