@@ -15,6 +15,7 @@ import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.Bootstrap;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.raftstore.StoreConfig;
+import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
@@ -418,7 +419,7 @@ public final class Cluster implements AutoCloseable {
 
     private Optional<Peer> peerOnStore(long regionId, long storeId) {
         return scheduler.getRegionById(regionId)
-                .flatMap(found -> MockSchedulerClient.findPeer(found.region(), storeId));
+                .flatMap(found -> RegionChecks.findPeer(found.region(), storeId));
     }
 
     // ---- checks on one store's engines (bounded virtual-time retries, like TinyKV's 300 x 20 ms) -----------------

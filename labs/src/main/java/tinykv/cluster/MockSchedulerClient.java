@@ -9,13 +9,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
 import tinykv.kv.raftstore.scheduler.SchedulerClient;
 import tinykv.kv.raftstore.scheduler.SchedulerException;
+import tinykv.kv.storage.RegionReader;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
-import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.metapb.Store;
 import tinykv.proto.schedulerpb.AskSplitResponse;
 import tinykv.proto.schedulerpb.ChangePeer;
@@ -131,7 +132,7 @@ public final class MockSchedulerClient implements SchedulerClient {
         Region current = getRegionById(region.getId()).map(RegionAndLeader::region)
                 .filter(found -> found.getId() == region.getId())
                 .orElseThrow(() -> new SchedulerException("region " + region.getId() + " not found"));
-        if (isEpochStale(region.getRegionEpoch(), current.getRegionEpoch())) {
+        if (RegionChecks.isEpochStale(region.getRegionEpoch(), current.getRegionEpoch())) {
             throw new SchedulerException("epoch of region " + region.getId() + " is stale");
         }
         AskSplitResponse.Builder response = AskSplitResponse.newBuilder().setHeader(header())
@@ -236,7 +237,7 @@ public final class MockSchedulerClient implements SchedulerClient {
             }
             Region known = found.get();
             if (known.getStartKey().equals(region.getStartKey()) && known.getEndKey().equals(region.getEndKey())) {
-                if (isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
+                if (RegionChecks.isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
                     return false;
                 }
                 if (known.getRegionEpoch().getVersion() < region.getRegionEpoch().getVersion()) {
@@ -261,7 +262,7 @@ public final class MockSchedulerClient implements SchedulerClient {
     private boolean updatePeersIfNewer(Region region) {
         Region known = findRegion(region.getStartKey().toByteArray()).orElseThrow(
                 () -> new AssertionError("region " + regionId(region) + " vanished from the scheduler"));
-        if (isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
+        if (RegionChecks.isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
             return false;
         }
         if (region.getRegionEpoch().getConfVer() > known.getRegionEpoch().getConfVer()) {
@@ -304,7 +305,7 @@ public final class MockSchedulerClient implements SchedulerClient {
 
     private Optional<Region> findRegion(byte[] key) {
         Map.Entry<byte[], Region> floor = regionsByStartKey.floorEntry(key);
-        if (floor == null || !contains(floor.getValue(), key)) {
+        if (floor == null || !RegionReader.isInRegion(key, floor.getValue())) {
             return Optional.empty();
         }
         return Optional.of(floor.getValue());
@@ -338,30 +339,14 @@ public final class MockSchedulerClient implements SchedulerClient {
 
     // ---- helpers ---------------------------------------------------------------------------------------
 
-    /** True if {@code epoch} is older than {@code current} in either counter (TinyKV's IsEpochStale). */
-    static boolean isEpochStale(RegionEpoch epoch, RegionEpoch current) {
-        return epoch.getVersion() < current.getVersion() || epoch.getConfVer() < current.getConfVer();
-    }
-
-    static boolean contains(Region region, byte[] key) {
-        byte[] end = region.getEndKey().toByteArray();
-        return Arrays.compareUnsigned(key, region.getStartKey().toByteArray()) >= 0
-                && (end.length == 0 || Arrays.compareUnsigned(key, end) < 0);
-    }
-
     /** True if {@code key} lies at or past {@code endKey}; an empty end key is the end of the key space. */
     static boolean exceedsEndKey(byte[] key, byte[] endKey) {
         return endKey.length > 0 && Arrays.compareUnsigned(key, endKey) >= 0;
     }
 
-    /** The peer of {@code region} on {@code storeId}, if it has one. */
-    public static Optional<Peer> findPeer(Region region, long storeId) {
-        return region.getPeersList().stream().filter(peer -> peer.getStoreId() == storeId).findFirst();
-    }
-
     /** Peers of {@code left} on stores where {@code right} has none. */
     private static List<Peer> peersNotIn(Region left, Region right) {
-        return left.getPeersList().stream().filter(peer -> findPeer(right, peer.getStoreId()).isEmpty()).toList();
+        return left.getPeersList().stream().filter(peer -> RegionChecks.findPeer(right, peer.getStoreId()).isEmpty()).toList();
     }
 
     private static String regionId(Region region) {

@@ -24,7 +24,8 @@ public final class Bootstrap {
         requireEmpty(engines.kv());
         requireEmpty(engines.raft());
         WriteBatch batch = new WriteBatch();
-        batch.setMeta(Keys.storeIdentKey(), StoreIdent.newBuilder().setClusterId(clusterId).setStoreId(storeId).build());
+        StoreIdent ident = StoreIdent.newBuilder().setClusterId(clusterId).setStoreId(storeId).build();
+        batch.setMeta(Keys.storeIdentKey(), ident);
         engines.kv().write(batch);
     }
 

@@ -11,7 +11,6 @@ import tinykv.kv.engine.WriteBatch;
 import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.metapb.Region;
-import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.raft_serverpb.PeerState;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.raft.Config;
@@ -182,7 +181,7 @@ public final class Peer {
                     .setRegionId(regionId)
                     .setFromPeer(meta)
                     .setToPeer(to.get())
-                    .setRegionEpoch(RegionEpoch.newBuilder(region().getRegionEpoch()))
+                    .setRegionEpoch(region().getRegionEpoch())
                     .setMessage(message);
             if (isInitialized() && RegionChecks.isInitialMessage(message)) {
                 // A store without this region learns its range from the first message it gets.

@@ -165,10 +165,7 @@ public abstract class PeerStorageBase implements Storage {
         long regionId = region.getId();
         kvBatch.deleteMeta(Keys.regionStateKey(regionId));
         kvBatch.deleteMeta(Keys.applyStateKey(regionId));
-        for (long i = truncatedIndex() + 1; i <= raftState.getLastIndex(); i++) {
-            raftBatch.deleteMeta(Keys.raftLogKey(regionId, i));
-        }
-        raftBatch.deleteMeta(Keys.raftStateKey(regionId));
+        MetaStates.deleteRaftLogAndState(raftBatch, regionId, raftState.getLastIndex());
     }
 
     /** Deletes this region's data in every column family. */

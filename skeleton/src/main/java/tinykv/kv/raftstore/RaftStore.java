@@ -113,12 +113,8 @@ public final class RaftStore {
 
     /** Deletes what a destroyed peer may have left of its raft log and state (a crash during destroy). */
     private void clearStaleMeta(WriteBatch raftBatch, Region region) {
-        MetaStates.raftLocalState(ctx.engines().raft(), region.getId()).ifPresent(raftState -> {
-            for (long i = 0; i <= raftState.getLastIndex(); i++) {
-                raftBatch.deleteMeta(Keys.raftLogKey(region.getId(), i));
-            }
-            raftBatch.deleteMeta(Keys.raftStateKey(region.getId()));
-        });
+        MetaStates.raftLocalState(ctx.engines().raft(), region.getId()).ifPresent(raftState ->
+                MetaStates.deleteRaftLogAndState(raftBatch, region.getId(), raftState.getLastIndex()));
     }
 
     private List<RegionLocalState> regionStates() {

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import tinykv.raft.Ready;
 import tinykv.runtime.MailboxHandler;
 
 /**
@@ -27,13 +28,13 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
                 undeliverable(mail);
                 continue;
             }
-            String doing = "handling " + mail.message().getClass().getSimpleName();
-            run(peer.get(), doing, () -> new PeerMsgDispatcher(peer.get(), ctx).handle(mail.message()));
+            PeerMsgDispatcher dispatcher = new PeerMsgDispatcher(peer.get(), ctx);
+            run(peer.get(), mail.message().getClass(), () -> dispatcher.handle(mail.message()));
             touched.add(mail.regionId());
         }
         for (long regionId : touched) {
             ctx.router().peer(regionId).ifPresent(peer ->
-                    run(peer, "handling its raft ready", () -> new PeerMsgHandler(peer, ctx).handleRaftReady()));
+                    run(peer, Ready.class, () -> new PeerMsgHandler(peer, ctx).handleRaftReady()));
         }
     }
 
@@ -47,12 +48,14 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
         // Ticks and starts for a peer that is gone have nothing left to do.
     }
 
-    private void run(Peer peer, String doing, Runnable handler) {
+    /** Runs a handler of {@code peer}; a failure is rethrown with its place and what was being handled. */
+    private void run(Peer peer, Class<?> handling, Runnable handler) {
         try {
             handler.run();
         } catch (PeerFailure alreadyPlaced) {
             throw alreadyPlaced;
         } catch (RuntimeException e) {
+            String doing = handling == Ready.class ? "handling its raft ready" : "handling " + handling.getSimpleName();
             throw new PeerFailure("store " + ctx.storeId() + " " + peer.tag(), doing, e);
         }
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Optional;
 import tinykv.kv.raftstore.meta.MetaStates;
+import tinykv.kv.storage.RegionReader;
 import tinykv.proto.eraftpb.ConfState;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
@@ -21,11 +22,8 @@ public final class RegionChecks {
 
     /** Whether {@code key} lies in {@code [region.start, region.end)}, where an empty end means no end. */
     public static Optional<RegionError> checkKeyInRegion(byte[] key, Region region) {
-        ByteString k = ByteString.copyFrom(key);
-        boolean afterStart = compare(k, region.getStartKey()) >= 0;
-        boolean beforeEnd = region.getEndKey().isEmpty() || compare(k, region.getEndKey()) < 0;
-        return afterStart && beforeEnd ? Optional.empty()
-                : Optional.of(new RegionError.KeyNotInRegionError(key.clone(), region));
+        return RegionReader.isInRegion(key, region) ? Optional.empty()
+                : Optional.of(new RegionError.KeyNotInRegionError(ByteString.copyFrom(key), region));
     }
 
     /**

@@ -43,10 +43,10 @@ public sealed interface RegionError {
     }
 
     /** The key lies outside the region's range {@code [start, end)}. */
-    record KeyNotInRegionError(byte[] key, Region region) implements RegionError {
+    record KeyNotInRegionError(ByteString key, Region region) implements RegionError {
         @Override
         public Error toProto() {
-            KeyNotInRegion detail = KeyNotInRegion.newBuilder().setKey(ByteString.copyFrom(key))
+            KeyNotInRegion detail = KeyNotInRegion.newBuilder().setKey(key)
                     .setRegionId(region.getId()).setStartKey(region.getStartKey()).setEndKey(region.getEndKey())
                     .build();
             return Error.newBuilder().setMessage("key is not in region " + region.getId())

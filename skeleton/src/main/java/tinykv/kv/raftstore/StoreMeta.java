@@ -37,8 +37,10 @@ final class StoreMeta {
     }
 
     private static boolean overlaps(Region a, Region b) {
-        boolean aStartsBeforeBEnds = b.getEndKey().isEmpty() || RegionChecks.compare(a.getStartKey(), b.getEndKey()) < 0;
-        boolean bStartsBeforeAEnds = a.getEndKey().isEmpty() || RegionChecks.compare(b.getStartKey(), a.getEndKey()) < 0;
+        boolean aStartsBeforeBEnds =
+                b.getEndKey().isEmpty() || RegionChecks.compare(a.getStartKey(), b.getEndKey()) < 0;
+        boolean bStartsBeforeAEnds =
+                a.getEndKey().isEmpty() || RegionChecks.compare(b.getStartKey(), a.getEndKey()) < 0;
         return aStartsBeforeBEnds && bStartsBeforeAEnds;
     }
 }

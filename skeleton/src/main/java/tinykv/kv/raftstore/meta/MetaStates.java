@@ -1,6 +1,7 @@
 package tinykv.kv.raftstore.meta;
 
 import java.util.Optional;
+import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engine;
 import tinykv.kv.engine.EngineReader;
 import tinykv.kv.engine.WriteBatch;
@@ -95,5 +96,12 @@ public final class MetaStates {
     public static void writeRegionState(WriteBatch kvBatch, Region region, PeerState state) {
         kvBatch.setMeta(Keys.regionStateKey(region.getId()),
                 RegionLocalState.newBuilder().setState(state).setRegion(region).build());
+    }
+
+    /** Adds to {@code raftBatch} the deletion of the region's raft log up to {@code lastIndex}, and its raft state. */
+    public static void deleteRaftLogAndState(WriteBatch raftBatch, long regionId, long lastIndex) {
+        raftBatch.deleteRangeCF(ColumnFamilies.DEFAULT,
+                Keys.raftLogKey(regionId, 0), Keys.raftLogKey(regionId, lastIndex + 1));
+        raftBatch.deleteMeta(Keys.raftStateKey(regionId));
     }
 }
