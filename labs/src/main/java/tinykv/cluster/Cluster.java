@@ -15,6 +15,10 @@ import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.Bootstrap;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.raftstore.StoreConfig;
+import tinykv.kv.raftstore.Transport;
+import tinykv.kv.raftstore.meta.MetaStates;
+import tinykv.kv.raftstore.snap.SnapManager;
+import tinykv.kv.raftstore.snap.SnapshotTraffic;
 import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
 import tinykv.proto.metapb.Peer;
@@ -23,8 +27,10 @@ import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.metapb.Store;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.Request;
+import tinykv.proto.raft_serverpb.RaftApplyState;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.runtime.Log;
+import tinykv.sim.Envelope;
 import tinykv.sim.Filter;
 import tinykv.sim.SimNetwork;
 import tinykv.sim.Simulator;
@@ -55,6 +61,8 @@ public final class Cluster implements AutoCloseable {
     private final Simulator sim;
     private final MockSchedulerClient scheduler;
     private final SimNetwork<RaftMessage> network;
+    /** Snapshot chunks and acknowledgements: a channel of their own, under the same filters as raft messages. */
+    private final SimNetwork<SnapshotTraffic> snapshotNetwork;
     private final Map<Long, StoreNode> stores = new TreeMap<>();
     private final CommandClient client;
     /** The harness's own log lines (LOG_LEVEL=...), stamped with virtual time like the raftstore's. */
@@ -89,6 +97,8 @@ public final class Cluster implements AutoCloseable {
         this.scheduler = new MockSchedulerClient(CLUSTER_ID, count + 1,
                 (what, task) -> sim.schedule(0, "scheduler", what, task));
         this.network = new SimNetwork<>(sim, Cluster::describe);
+        this.snapshotNetwork = new SimNetwork<>(sim, "snapshot network", Cluster::describeTraffic,
+                SimNetwork.DEFAULT_MIN_LATENCY_MS, SimNetwork.DEFAULT_MAX_LATENCY_MS);
         this.client = new CommandClient(this, "client");
         this.log = Log.of(sim.newLoop("cluster"), "");
     }
@@ -192,8 +202,18 @@ public final class Cluster implements AutoCloseable {
         node.incarnation++;
         node.loop = sim.restartStore(node.storeId);
         long storeId = node.storeId;
-        RaftStore raftStore = new RaftStore(config, node.engines, node.loop,
-                message -> network.send(storeId, message.getToPeer().getStoreId(), message, this::deliver), scheduler);
+        RaftStore raftStore = new RaftStore(config, node.engines, node.loop, new Transport() {
+            @Override
+            public void send(RaftMessage message) {
+                network.send(storeId, message.getToPeer().getStoreId(), message, Cluster.this::deliver);
+            }
+
+            @Override
+            public void sendSnapshotTraffic(long toStore, SnapshotTraffic traffic) {
+                snapshotNetwork.send(storeId, toStore, traffic, delivered -> deliverSnapshotTraffic(storeId, toStore,
+                        delivered));
+            }
+        }, scheduler);
         node.raftStore = raftStore;
         raftStore.start();
     }
@@ -202,6 +222,13 @@ public final class Cluster implements AutoCloseable {
         StoreNode node = stores.get(message.getToPeer().getStoreId());
         if (node != null && node.isRunning()) {
             node.raftStore.receive(message);
+        }
+    }
+
+    private void deliverSnapshotTraffic(long fromStore, long toStore, SnapshotTraffic traffic) {
+        StoreNode node = stores.get(toStore);
+        if (node != null && node.isRunning()) {
+            node.raftStore.receiveSnapshotTraffic(fromStore, traffic);
         }
     }
 
@@ -234,6 +261,24 @@ public final class Cluster implements AutoCloseable {
     /** The ids of all stores, running or not, in order. */
     public List<Long> storeIds() {
         return new ArrayList<>(stores.keySet());
+    }
+
+    /** What a running store's snapshots have been through: generated, sent, received, applied, abandoned. */
+    public SnapManager.Stats snapshotStats(long storeId) {
+        StoreNode node = node(storeId);
+        if (!node.isRunning()) {
+            throw new IllegalStateException("store " + storeId + " is stopped");
+        }
+        return node.raftStore.snapshotStats();
+    }
+
+    /** The network's counts of messages; the snapshot channel's are in {@link #snapshotNetworkStats()}. */
+    public SimNetwork.Stats networkStats() {
+        return network.stats();
+    }
+
+    public SimNetwork.Stats snapshotNetworkStats() {
+        return snapshotNetwork.stats();
     }
 
     /** The engines of a running store (for the engine checks). */
@@ -279,14 +324,21 @@ public final class Cluster implements AutoCloseable {
 
     // ---- network -----------------------------------------------------------------------------------------
 
+    /**
+     * Adds a filter to the network. It sees raft messages, and also snapshot chunks and acknowledgements as
+     * the {@code MsgSnapshot} they carry, so a partition or a drop rate cuts snapshot transfers too.
+     */
     public void addFilter(Filter<RaftMessage> filter) {
         log.info("network: add filter %s", filter);
         network.addFilter(filter);
+        snapshotNetwork.addFilter((envelope, random) -> filter.before(
+                new Envelope<>(envelope.fromStore(), envelope.toStore(), envelope.message().header()), random));
     }
 
     public void clearFilters() {
         log.debug("network: clear filters");
         network.clearFilters();
+        snapshotNetwork.clearFilters();
     }
 
     public List<Filter<RaftMessage>> filters() {
@@ -457,6 +509,38 @@ public final class Cluster implements AutoCloseable {
                 + sim.seed() + ")");
     }
 
+    /**
+     * Lab 2C: no running store keeps more than {@code 2 * limit} applied entries of any region in its raft log
+     * (TinyKV's "logs were not trimmed" check), regions walked in key order as the scheduler knows them.
+     */
+    public void checkRaftLogsTrimmed(long limit) {
+        byte[] key = new byte[0];
+        while (true) {
+            Region region = getRegion(key);
+            for (StoreNode node : stores.values()) {
+                if (!node.isRunning()) {
+                    continue;
+                }
+                Optional<RaftApplyState> state = MetaStates.applyState(node.engines.kv(), region.getId());
+                if (state.isEmpty()) {
+                    continue;
+                }
+                long applied = state.get().getAppliedIndex();
+                long truncated = state.get().getTruncatedState().getIndex();
+                if (applied - truncated > 2 * limit) {
+                    throw new AssertionError("logs were not trimmed on store " + node.storeId + ", region "
+                            + region.getId() + ": applied index " + applied + " - truncated index " + truncated
+                            + " > 2 * " + limit + " (virtual time " + sim.now() / 1000.0 + "s, seed " + sim.seed()
+                            + ")");
+                }
+            }
+            key = region.getEndKey().toByteArray();
+            if (key.length == 0) {
+                return;
+            }
+        }
+    }
+
     // ---- text ------------------------------------------------------------------------------------------------
 
     /** Bytes as text if they are printable ASCII (test keys are), else hex. */
@@ -467,6 +551,14 @@ public final class Cluster implements AutoCloseable {
             }
         }
         return "\"" + new String(bytes, StandardCharsets.US_ASCII) + "\"";
+    }
+
+    private static String describeTraffic(SnapshotTraffic traffic) {
+        String what = traffic instanceof SnapshotTraffic.Chunk chunk
+                ? "snapshot chunk " + chunk.seq() + "/" + chunk.chunkCount()
+                : "snapshot ack " + ((SnapshotTraffic.Ack) traffic).seq();
+        return what + " region " + traffic.header().getRegionId() + " " + traffic.header().getFromPeer().getId() + "->"
+                + traffic.header().getToPeer().getId();
     }
 
     private static String describe(RaftMessage message) {

@@ -44,6 +44,15 @@ public final class SimNetwork<M> {
      *     "MsgAppend region 1 2->3 term 5"; never {@code Object.toString()} with identity hash codes
      */
     public SimNetwork(Simulator simulator, Function<M, String> describe, long minLatencyMs, long maxLatencyMs) {
+        this(simulator, "network", describe, minLatencyMs, maxLatencyMs);
+    }
+
+    /**
+     * A network drawing from its own stream of the seed, {@code streamName}: a second channel between the
+     * same stores (the snapshot channel) then changes nothing on the first.
+     */
+    public SimNetwork(Simulator simulator, String streamName, Function<M, String> describe, long minLatencyMs,
+            long maxLatencyMs) {
         if (minLatencyMs < 0 || maxLatencyMs < minLatencyMs) {
             throw new IllegalArgumentException("latency range must be 0 <= min <= max, was " + minLatencyMs + ".."
                     + maxLatencyMs);
@@ -52,7 +61,7 @@ public final class SimNetwork<M> {
         this.describe = Objects.requireNonNull(describe, "describe");
         this.minLatencyMs = minLatencyMs;
         this.maxLatencyMs = maxLatencyMs;
-        this.random = simulator.random("network");
+        this.random = simulator.random(streamName);
     }
 
     public SimNetwork(Simulator simulator, Function<M, String> describe) {

@@ -12,7 +12,12 @@ import tinykv.kv.engine.WriteBatch;
 import tinykv.kv.raftstore.meta.Keys;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.EntryType;
+import tinykv.proto.raft_cmdpb.AdminCmdType;
+import tinykv.proto.raft_cmdpb.AdminRequest;
+import tinykv.proto.raft_cmdpb.AdminResponse;
 import tinykv.proto.raft_cmdpb.CmdType;
+import tinykv.proto.raft_cmdpb.CompactLogRequest;
+import tinykv.proto.raft_cmdpb.CompactLogResponse;
 import tinykv.proto.raft_cmdpb.DeleteResponse;
 import tinykv.proto.raft_cmdpb.GetResponse;
 import tinykv.proto.raft_cmdpb.PutResponse;
@@ -21,12 +26,14 @@ import tinykv.proto.raft_cmdpb.RaftCmdResponse;
 import tinykv.proto.raft_cmdpb.Request;
 import tinykv.proto.raft_cmdpb.Response;
 import tinykv.proto.raft_cmdpb.SnapResponse;
+import tinykv.proto.raft_serverpb.RaftTruncatedState;
 import tinykv.raft.RaftException;
 import tinykv.raft.Ready;
 
 /**
  * What a peer does with client commands and with its raft group's output (lab 2B): propose commands
- * through the raft log, then persist, send and apply each {@link tinykv.raft.Ready}.
+ * through the raft log, then persist, send and apply each {@link tinykv.raft.Ready} (lab 2C: with
+ * snapshots and log compaction).
  *
  * <p>The raft worker makes one handler per peer and batch of mail: {@link #proposeRaftCommand} for each
  * command that passed the framework's checks (store, leader, peer, term, epoch), then
@@ -66,13 +73,17 @@ public class PeerMsgHandler {
      * Lab 2B. If the raft group has a Ready: persist it ({@link PeerStorage#saveReadyState}), send its
      * messages ({@link Peer#send}), apply its committed entries to the kv engine (with the new apply state
      * in the same write batch), answer the proposals they complete, and advance the raft group.
+     *
+     * <p>Lab 2C. A Ready may carry a snapshot: once it is saved, record the region it brought in the store's
+     * meta. A committed {@code CompactLog} admin command moves the truncated state forward (persisted with
+     * the apply state), then hands the compacted entries to the raft-log GC ({@link Peer#scheduleRaftLogGc}).
      */
     public void handleRaftReady() {
         if (peer.isStopped() || !peer.raftGroup().hasReady()) {
             return;
         }
         Ready ready = peer.raftGroup().ready();
-        peer.peerStorage().saveReadyState(ready);
+        peer.peerStorage().saveReadyState(ready).ifPresent(applied -> ctx.storeMeta().put(applied.region()));
         peer.send(ctx.transport(), ready.messages());
         if (!ready.committedEntries().isEmpty()) {
             applyCommitted(ready.committedEntries());
@@ -96,6 +107,7 @@ public class PeerMsgHandler {
     private void applyCommitted(List<Entry> entries) {
         WriteBatch batch = new WriteBatch();
         Deque<Answer> answers = new ArrayDeque<>();
+        long truncatedBefore = peer.peerStorage().truncatedIndex();
         for (Entry entry : entries) {
             Optional<Callback> callback = takeProposal(entry);
             if (entry.getEntryType() == EntryType.EntryNormal && !entry.getData().isEmpty()) {
@@ -109,6 +121,10 @@ public class PeerMsgHandler {
                     peer.peerStorage().applyState().toBuilder().setAppliedIndex(entry.getIndex()).build());
         }
         flush(batch);
+        long truncated = peer.peerStorage().truncatedIndex();
+        if (truncated > truncatedBefore) {
+            peer.scheduleRaftLogGc(ctx, truncated); // the truncated state that covers them is written now
+        }
         answers.forEach(Answer::give);
     }
 
@@ -134,6 +150,13 @@ public class PeerMsgHandler {
         if (refused.isPresent()) {
             if (callback != null) {
                 answers.add(new Answer(callback, CmdResponses.error(refused.get()), null));
+            }
+            return;
+        }
+        if (request.hasAdminRequest()) {
+            RaftCmdResponse response = applyAdmin(request.getAdminRequest());
+            if (callback != null) {
+                answers.add(new Answer(callback, response, null));
             }
             return;
         }
@@ -175,6 +198,19 @@ public class PeerMsgHandler {
         }
     }
 
+    /** Applies an admin command that checkRequests let through: in lab 2C, only {@code CompactLog}. */
+    private RaftCmdResponse applyAdmin(AdminRequest admin) {
+        CompactLogRequest compact = admin.getCompactLog();
+        PeerStorage storage = peer.peerStorage();
+        if (compact.getCompactIndex() > storage.truncatedIndex()) {
+            // Written with the apply state when the batch is flushed; the entries go after that.
+            storage.setApplyState(storage.applyState().toBuilder().setTruncatedState(RaftTruncatedState.newBuilder()
+                    .setIndex(compact.getCompactIndex()).setTerm(compact.getCompactTerm())).build());
+        }
+        return CmdResponses.ok().setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.CompactLog)
+                .setCompactLog(CompactLogResponse.getDefaultInstance())).build();
+    }
+
     /** Writes the batch so far, with the apply state it reaches, and starts a new one. */
     private void flush(WriteBatch batch) {
         batch.setMeta(Keys.applyStateKey(peer.regionId()), peer.peerStorage().applyState());
@@ -184,11 +220,11 @@ public class PeerMsgHandler {
 
     // ---- checks ----
 
-    /** Refuses admin commands (later labs) and keys outside the region, before anything applies. */
+    /** Refuses admin commands of later labs and keys outside the region, before anything applies. */
     private Optional<RegionError> checkRequests(RaftCmdRequest request) {
-        if (request.hasAdminRequest()) {
+        if (request.hasAdminRequest() && request.getAdminRequest().getCmdType() != AdminCmdType.CompactLog) {
             return Optional.of(new RegionError.OtherError(
-                    "admin command " + request.getAdminRequest().getCmdType() + " is not handled in lab 2B"));
+                    "admin command " + request.getAdminRequest().getCmdType() + " is not handled before lab 3B"));
         }
         for (Request r : request.getRequestsList()) {
             Optional<ByteString> key = switch (r.getCmdType()) {

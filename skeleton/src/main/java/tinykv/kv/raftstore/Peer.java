@@ -16,7 +16,6 @@ import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.raft.Config;
 import tinykv.raft.RawNode;
 import tinykv.raft.StateType;
-import tinykv.runtime.EventLoop;
 import tinykv.runtime.Log;
 
 /**
@@ -43,15 +42,16 @@ public final class Peer {
      * A peer for {@code region} on this store. A region with no peers stands for a peer that is about to
      * receive its data from the leader (by a snapshot).
      */
-    Peer(StoreConfig config, Engines engines, EventLoop loop, Region region, tinykv.proto.metapb.Peer meta) {
+    Peer(StoreContext ctx, Region region, tinykv.proto.metapb.Peer meta) {
         if (meta.getId() == 0) {
             throw new IllegalArgumentException("a peer id must not be 0, region " + region.getId());
         }
         this.meta = meta;
         this.regionId = region.getId();
         this.tag = "region " + region.getId() + " peer " + meta.getId();
-        this.log = Log.of(loop, tag);
-        this.peerStorage = new PeerStorage(engines, region, tag);
+        this.log = Log.of(ctx.loop(), tag);
+        this.peerStorage = new PeerStorage(ctx.engines(), ctx.regionWorker(), region, tag);
+        StoreConfig config = ctx.config();
         this.ticker = new PeerTicker(config);
         this.raftGroup = new RawNode(Config.builder()
                 .id(meta.getId())
@@ -59,7 +59,7 @@ public final class Peer {
                 .heartbeatTick(config.raftHeartbeatTicks())
                 .applied(peerStorage.appliedIndex())
                 .storage(peerStorage)
-                .random(loop.random())
+                .random(ctx.loop().random())
                 .build());
         if (region.getPeersCount() == 1 && region.getPeers(0).getStoreId() == meta.getStoreId()) {
             // Alone in its region: no one else can elect it.
@@ -142,8 +142,16 @@ public final class Peer {
         return lastCompactedIndex;
     }
 
-    public void setLastCompactedIndex(long index) {
-        lastCompactedIndex = index;
+    /**
+     * Hands the raft log entries up to {@code truncatedIndex} to the raft-log GC worker, once the truncated
+     * state that covers them is persisted (lab 2C).
+     */
+    public void scheduleRaftLogGc(StoreContext ctx, long truncatedIndex) {
+        if (truncatedIndex + 1 <= lastCompactedIndex) {
+            return;
+        }
+        ctx.raftLogGcTasks().send(new RaftLogGcTask(regionId, lastCompactedIndex, truncatedIndex + 1));
+        lastCompactedIndex = truncatedIndex + 1;
     }
 
     public boolean isStopped() {

@@ -3,7 +3,11 @@ package tinykv.kv.raftstore;
 import java.util.List;
 import java.util.Optional;
 import tinykv.kv.raftstore.PeerTicker.PeerTick;
+import tinykv.proto.raft_cmdpb.AdminCmdType;
+import tinykv.proto.raft_cmdpb.AdminRequest;
+import tinykv.proto.raft_cmdpb.CompactLogRequest;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import tinykv.proto.raft_cmdpb.RaftRequestHeader;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.raft.RaftException;
 
@@ -163,7 +167,7 @@ final class PeerMsgDispatcher {
             ticker.schedule(PeerTick.RAFT);
         }
         if (ticker.isOnTick(PeerTick.RAFT_LOG_GC)) {
-            // Raft-log GC arrives with lab 2C.
+            onRaftLogGcTick();
             ticker.schedule(PeerTick.RAFT_LOG_GC);
         }
         if (ticker.isOnTick(PeerTick.SCHEDULER_HEARTBEAT)) {
@@ -174,6 +178,33 @@ final class PeerMsgDispatcher {
             // Region split checks arrive with lab 3B.
             ticker.schedule(PeerTick.SPLIT_REGION_CHECK);
         }
+    }
+
+    /**
+     * A leader with more than {@code raftLogGcCountLimit} applied entries in its log proposes to compact it up
+     * to just before the last applied one (TinyKV's {@code onRaftGCLogTick}). Every peer truncates its own log
+     * when it applies the command; a follower that falls behind the truncation is sent a snapshot.
+     */
+    private void onRaftLogGcTick() {
+        if (!peer.isLeader()) {
+            return;
+        }
+        PeerStorage storage = peer.peerStorage();
+        long applied = storage.appliedIndex();
+        long first = storage.firstIndex();
+        if (applied <= first || applied - first < ctx.config().raftLogGcCountLimit()) {
+            return;
+        }
+        long compactIndex = applied - 1;
+        RaftCmdRequest compact = RaftCmdRequest.newBuilder()
+                .setHeader(RaftRequestHeader.newBuilder().setRegionId(peer.regionId()).setPeer(peer.meta())
+                        .setRegionEpoch(peer.region().getRegionEpoch()))
+                .setAdminRequest(AdminRequest.newBuilder().setCmdType(AdminCmdType.CompactLog)
+                        .setCompactLog(CompactLogRequest.newBuilder().setCompactIndex(compactIndex)
+                                .setCompactTerm(storage.term(compactIndex))))
+                .build();
+        peer.log().debug("proposing to compact the log up to %d", compactIndex);
+        new PeerMsgHandler(peer, ctx).proposeRaftCommand(compact, new Callback()); // nobody waits for it
     }
 
     private void onSchedulerHeartbeatTick() {

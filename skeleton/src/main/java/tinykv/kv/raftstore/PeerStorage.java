@@ -1,21 +1,24 @@
 package tinykv.kv.raftstore;
 
 import java.util.List;
+import java.util.Optional;
 import tinykv.Todo;
 import tinykv.kv.engine.Engines;
 import tinykv.kv.engine.WriteBatch;
+import tinykv.kv.raftstore.snap.RegionWorker;
 import tinykv.proto.eraftpb.Entry;
+import tinykv.proto.eraftpb.Snapshot;
 import tinykv.proto.metapb.Region;
 import tinykv.raft.Ready;
 
 /**
  * A region's raft storage on this store: what Raft reads (in {@link PeerStorageBase}) and what you write
- * here, persisting each {@link Ready} before its messages leave (lab 2B).
+ * here, persisting each {@link Ready} before its messages leave (lab 2B), snapshots included (lab 2C).
  */
 public class PeerStorage extends PeerStorageBase {
 
-    public PeerStorage(Engines engines, Region region, String tag) {
-        super(engines, region, tag);
+    public PeerStorage(Engines engines, RegionWorker regionWorker, Region region, String tag) {
+        super(engines, regionWorker, region, tag);
     }
 
     /**
@@ -30,8 +33,22 @@ public class PeerStorage extends PeerStorageBase {
     /**
      * Lab 2B. Persists what {@code ready} asks to: its entries (through {@link #append}) and its hard state,
      * with the new {@link #raftState}, in one write to the raft engine.
+     *
+     * <p>Lab 2C. If the ready carries a snapshot, apply it first ({@link #applySnapshot}) and write its kv
+     * batch, and return what it changed; otherwise return empty.
      */
-    public void saveReadyState(Ready ready) {
+    public Optional<ApplySnapResult> saveReadyState(Ready ready) {
         throw new Todo("lab2b", "PeerStorage.saveReadyState()");
+    }
+
+    /**
+     * Lab 2C. Makes this peer's storage the snapshot's: if the peer has data already, clear its raft log and
+     * states ({@link #clearMeta}); set {@link #raftState}'s last index and term and {@link #applyState}'s applied
+     * index and truncated state to the snapshot's index and term; take the snapshot's region
+     * ({@link #snapshotRegion}) and save it as {@code PeerState.Normal} and the apply state in {@code kvBatch};
+     * then have the region worker write the data ({@link #applySnapshotData}). The caller writes both batches.
+     */
+    public ApplySnapResult applySnapshot(Snapshot snapshot, WriteBatch kvBatch, WriteBatch raftBatch) {
+        throw new Todo("lab2c", "PeerStorage.applySnapshot()");
     }
 }

@@ -10,6 +10,12 @@ import tinykv.kv.engine.WriteBatch;
 import tinykv.kv.raftstore.meta.Keys;
 import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.kv.raftstore.scheduler.SchedulerClient;
+import tinykv.kv.raftstore.snap.RegionWorker;
+import tinykv.kv.raftstore.snap.SnapManager;
+import tinykv.kv.raftstore.snap.SnapshotReceiver;
+import tinykv.kv.raftstore.snap.SnapshotSender;
+import tinykv.kv.raftstore.snap.SnapshotTraffic;
+import tinykv.proto.eraftpb.MessageType;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_serverpb.PeerState;
@@ -24,6 +30,8 @@ import tinykv.runtime.Log;
  */
 public final class RaftStore {
     private final StoreContext ctx;
+    private final SnapshotSender snapshotSender;
+    private final SnapshotReceiver snapshotReceiver;
     private final Log log;
     private boolean stopped;
 
@@ -36,8 +44,14 @@ public final class RaftStore {
                 loop.mailbox("raft worker", batch -> slots.raftWorker.handle(batch)),
                 loop.mailbox("store worker", batch -> slots.storeWorker.handle(batch)));
         SchedulerWorker schedulerWorker = new SchedulerWorker(scheduler, router);
-        this.ctx = new StoreContext(storeId, config, engines, loop, transport, router, new StoreMeta(),
-                loop.mailbox("scheduler worker", schedulerWorker), scheduler);
+        SnapManager snapManager = new SnapManager(loop);
+        this.snapshotSender = new SnapshotSender(config.snapshot(), loop, snapManager, transport::sendSnapshotTraffic);
+        this.snapshotReceiver = new SnapshotReceiver(config.snapshot(), loop, snapManager,
+                transport::sendSnapshotTraffic, this::receive);
+        this.ctx = new StoreContext(storeId, config, engines, loop, new StoreTransport(transport, snapshotSender),
+                router, new StoreMeta(), loop.mailbox("scheduler worker", schedulerWorker), scheduler,
+                loop.mailbox("raft log gc worker", new RaftLogGcWorker(engines.raft())),
+                new RegionWorker(engines, snapManager, loop));
         slots.raftWorker = new RaftWorker(ctx);
         slots.storeWorker = new StoreWorker(ctx);
         scheduler.setRegionHeartbeatResponseHandler(storeId, schedulerWorker::onRegionHeartbeatResponse);
@@ -48,6 +62,23 @@ public final class RaftStore {
     private static final class WorkerSlots {
         RaftWorker raftWorker;
         StoreWorker storeWorker;
+    }
+
+    /** Raft messages go out as they are, except that a snapshot's data goes first, in chunks. */
+    private record StoreTransport(Transport network, SnapshotSender snapshots) implements Transport {
+        @Override
+        public void send(RaftMessage message) {
+            if (message.getMessage().getMsgType() == MessageType.MsgSnapshot) {
+                snapshots.send(message);
+            } else {
+                network.send(message);
+            }
+        }
+
+        @Override
+        public void sendSnapshotTraffic(long toStore, SnapshotTraffic traffic) {
+            network.sendSnapshotTraffic(toStore, traffic);
+        }
     }
 
     /** The id this store was bootstrapped with. */
@@ -90,6 +121,23 @@ public final class RaftStore {
         }
     }
 
+    /** A snapshot chunk or acknowledgement from another store, off the snapshot channel. */
+    public void receiveSnapshotTraffic(long fromStore, SnapshotTraffic traffic) {
+        if (stopped) {
+            return;
+        }
+        if (traffic instanceof SnapshotTraffic.Chunk chunk) {
+            snapshotReceiver.onChunk(fromStore, chunk);
+        } else if (traffic instanceof SnapshotTraffic.Ack ack) {
+            snapshotSender.onAck(fromStore, ack);
+        }
+    }
+
+    /** What this store's snapshots have been through (for tests and reports). */
+    public SnapManager.Stats snapshotStats() {
+        return ctx.regionWorker().snapManager().stats();
+    }
+
     /** A peer for every region state in the kv engine; removed (tombstone) regions have their meta cleaned. */
     private List<Peer> loadPeers() {
         List<Peer> peers = new ArrayList<>();
@@ -104,7 +152,7 @@ public final class RaftStore {
             tinykv.proto.metapb.Peer self = RegionChecks.findPeer(region, ctx.storeId()).orElseThrow(
                     () -> new IllegalStateException("region " + region.getId() + " on store " + ctx.storeId()
                             + " has no peer on this store"));
-            peers.add(new Peer(ctx.config(), ctx.engines(), ctx.loop(), region, self));
+            peers.add(new Peer(ctx, region, self));
         }
         ctx.engines().kv().write(kvBatch);
         ctx.engines().raft().write(raftBatch);

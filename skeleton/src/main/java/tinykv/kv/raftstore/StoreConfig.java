@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param schedulerStoreHeartbeatTickInterval how often a store reports itself to the scheduler
  * @param regionMaxSize split a region above this many bytes (lab 3B)
  * @param regionSplitSize the size of the first half of a split (lab 3B)
+ * @param snapshot how snapshots travel between stores and how long unused ones are kept (lab 2C)
  */
 public record StoreConfig(
         Duration raftBaseTickInterval,
@@ -27,7 +28,8 @@ public record StoreConfig(
         Duration schedulerHeartbeatTickInterval,
         Duration schedulerStoreHeartbeatTickInterval,
         long regionMaxSize,
-        long regionSplitSize) {
+        long regionSplitSize,
+        SnapshotConfig snapshot) {
 
     private static final long MB = 1024 * 1024;
 
@@ -51,26 +53,38 @@ public record StoreConfig(
             throw new IllegalArgumentException("need 0 < regionSplitSize <= regionMaxSize, was "
                     + regionSplitSize + " and " + regionMaxSize);
         }
+        if (snapshot == null) {
+            throw new IllegalArgumentException("snapshot settings must be given");
+        }
     }
 
     /** TinyKV's test configuration. */
     public static StoreConfig forTests() {
         return new StoreConfig(Duration.ofMillis(50), 2, 10, Duration.ofMillis(50), 128_000,
-                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(500), 144 * MB, 96 * MB);
+                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(500), 144 * MB, 96 * MB,
+                SnapshotConfig.forTests());
     }
 
     /** The same settings with another raft-log GC limit (lab 2C). */
     public StoreConfig withRaftLogGcCountLimit(long limit) {
         return new StoreConfig(raftBaseTickInterval, raftHeartbeatTicks, raftElectionTimeoutTicks,
                 raftLogGcTickInterval, limit, splitRegionCheckTickInterval, schedulerHeartbeatTickInterval,
-                schedulerStoreHeartbeatTickInterval, regionMaxSize, regionSplitSize);
+                schedulerStoreHeartbeatTickInterval, regionMaxSize, regionSplitSize, snapshot);
     }
 
     /** The same settings with other split sizes (lab 3B). */
     public StoreConfig withRegionSizes(long maxSize, long splitSize) {
         return new StoreConfig(raftBaseTickInterval, raftHeartbeatTicks, raftElectionTimeoutTicks,
                 raftLogGcTickInterval, raftLogGcCountLimit, splitRegionCheckTickInterval,
-                schedulerHeartbeatTickInterval, schedulerStoreHeartbeatTickInterval, maxSize, splitSize);
+                schedulerHeartbeatTickInterval, schedulerStoreHeartbeatTickInterval, maxSize, splitSize, snapshot);
+    }
+
+    /** The same settings with other snapshot settings (lab 2C). */
+    public StoreConfig withSnapshotConfig(SnapshotConfig snapshot) {
+        return new StoreConfig(raftBaseTickInterval, raftHeartbeatTicks, raftElectionTimeoutTicks,
+                raftLogGcTickInterval, raftLogGcCountLimit, splitRegionCheckTickInterval,
+                schedulerHeartbeatTickInterval, schedulerStoreHeartbeatTickInterval, regionMaxSize, regionSplitSize,
+                snapshot);
     }
 
     /** How long a follower waits at least before campaigning. */
@@ -78,7 +92,7 @@ public record StoreConfig(
         return raftBaseTickInterval.multipliedBy(raftElectionTimeoutTicks);
     }
 
-    private static void requirePositive(String name, Duration value) {
+    static void requirePositive(String name, Duration value) {
         if (value == null || value.isZero() || value.isNegative()) {
             throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
         }

@@ -1,6 +1,7 @@
 package tinykv.kv.raftstore;
 
 import tinykv.kv.engine.Engines;
+import tinykv.kv.raftstore.snap.RegionWorker;
 import tinykv.kv.raftstore.scheduler.SchedulerClient;
 import tinykv.runtime.EventLoop;
 import tinykv.runtime.Mailbox;
@@ -18,6 +19,8 @@ import tinykv.runtime.Mailbox;
  * @param storeMeta      the regions this store holds
  * @param schedulerTasks heartbeats on their way to the scheduler
  * @param scheduler      the scheduler client
+ * @param raftLogGcTasks compacted raft log on its way to deletion (lab 2C)
+ * @param regionWorker   generates and applies this store's snapshots (lab 2C)
  */
 public record StoreContext(
         long storeId,
@@ -28,4 +31,6 @@ public record StoreContext(
         Router router,
         StoreMeta storeMeta,
         Mailbox<SchedulerTask> schedulerTasks,
-        SchedulerClient scheduler) {}
+        SchedulerClient scheduler,
+        Mailbox<RaftLogGcTask> raftLogGcTasks,
+        RegionWorker regionWorker) {}

@@ -10,4 +10,7 @@ public sealed interface StoreMsg {
 
     /** Time to report this store to the scheduler. */
     record StoreHeartbeatTick() implements StoreMsg {}
+
+    /** Time to delete the snapshots nobody needs any more (lab 2C). */
+    record SnapshotGcTick() implements StoreMsg {}
 }

@@ -15,7 +15,7 @@ import tinykv.runtime.MailboxHandler;
 /**
  * The store worker (TinyKV's {@code store_worker.go}): creates a peer when a raft message arrives for a
  * region this store has no peer of (a new member being added), answers messages meant for removed peers,
- * and reports the store to the scheduler.
+ * reports the store to the scheduler, and has unused snapshots deleted.
  */
 final class StoreWorker implements MailboxHandler<StoreMsg> {
     private final StoreContext ctx;
@@ -34,6 +34,8 @@ final class StoreWorker implements MailboxHandler<StoreMsg> {
             } else if (message instanceof StoreMsg.StoreHeartbeatTick) {
                 ctx.schedulerTasks().send(new SchedulerTask.StoreHeartbeat(StoreStats.newBuilder()
                         .setStoreId(ctx.storeId()).setRegionCount(ctx.storeMeta().regionCount()).build()));
+            } else if (message instanceof StoreMsg.SnapshotGcTick) {
+                ctx.regionWorker().snapManager().gc(ctx.config().snapshot().keepUnused().toMillis());
             }
         }
     }
@@ -101,7 +103,7 @@ final class StoreWorker implements MailboxHandler<StoreMsg> {
         }
         Region uninitialized = Region.newBuilder().setId(regionId).setRegionEpoch(RegionEpoch.getDefaultInstance())
                 .build();
-        Peer peer = new Peer(ctx.config(), ctx.engines(), ctx.loop(), uninitialized, message.getToPeer());
+        Peer peer = new Peer(ctx, uninitialized, message.getToPeer());
         log.info("created peer %d of region %d", peer.peerId(), regionId);
         ctx.storeMeta().put(peer.region());
         ctx.router().register(peer);

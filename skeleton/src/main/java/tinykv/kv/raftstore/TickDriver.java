@@ -3,8 +3,8 @@ package tinykv.kv.raftstore;
 import tinykv.runtime.EventLoop;
 
 /**
- * The store's clock (TinyKV's {@code tickDriver}): every base tick interval, one tick to every peer; and
- * the store's own heartbeat to the scheduler on its interval.
+ * The store's clock (TinyKV's {@code tickDriver}): every base tick interval, one tick to every peer; the
+ * store's own heartbeat to the scheduler, and its snapshot GC, each on its interval.
  */
 final class TickDriver {
     private final StoreContext ctx;
@@ -18,6 +18,7 @@ final class TickDriver {
     void start() {
         scheduleBaseTick();
         scheduleStoreHeartbeat();
+        scheduleSnapshotGc();
     }
 
     private void scheduleBaseTick() {
@@ -33,6 +34,13 @@ final class TickDriver {
         loop.schedule(ctx.config().schedulerStoreHeartbeatTickInterval(), "store heartbeat tick", () -> {
             ctx.router().sendStore(new StoreMsg.StoreHeartbeatTick());
             scheduleStoreHeartbeat();
+        });
+    }
+
+    private void scheduleSnapshotGc() {
+        loop.schedule(ctx.config().snapshot().gcInterval(), "snapshot gc tick", () -> {
+            ctx.router().sendStore(new StoreMsg.SnapshotGcTick());
+            scheduleSnapshotGc();
         });
     }
 }

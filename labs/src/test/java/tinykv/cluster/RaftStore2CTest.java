@@ -1,0 +1,263 @@
+package tinykv.cluster;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import tinykv.kv.engine.ColumnFamilies;
+import tinykv.kv.engine.Engines;
+import tinykv.kv.raftstore.SnapshotConfig;
+import tinykv.kv.raftstore.StoreConfig;
+import tinykv.kv.raftstore.meta.MetaStates;
+import tinykv.kv.raftstore.snap.SnapManager;
+import tinykv.labs.Points;
+import tinykv.labs.Seeded;
+import tinykv.proto.eraftpb.MessageType;
+import tinykv.proto.raft_serverpb.RaftApplyState;
+import tinykv.proto.raft_serverpb.RaftMessage;
+import tinykv.sim.Filter;
+import tinykv.sim.PartitionFilter;
+import tinykv.sim.Simulator;
+
+/**
+ * Lab 2C: raft-log GC and snapshots in the raftstore (TinyKV's {@code test_raftstore/test_test.go}, the 2C
+ * tests). A leader compacts its log once more than {@code raftLogGcCountLimit} applied entries pile up, so a
+ * follower that falls behind can only catch up by a snapshot, which travels in chunks on the snapshot channel.
+ * Every test checks, after each round, that no store keeps more than twice the limit of applied entries.
+ * {@code make lab2c TEST=<name> SEED=<n>} replays a run exactly.
+ */
+@Tag("lab2c")
+@Points(1)
+@Seeded
+@DisplayName("Lab 2C: raft-log GC and snapshots in the raftstore")
+class RaftStore2CTest {
+    private static final int GC_LIMIT = 100;
+
+    private static void generic(TestInfo info, int clients, boolean unreliable, boolean crash, boolean partitions) {
+        new GenericTest(clients, unreliable, crash, partitions, GC_LIMIT)
+                .run(info.getTestMethod().orElseThrow().getName(), Simulator.forCurrentSeed());
+    }
+
+    /**
+     * A store cut off while the others write is brought up to date by a snapshot (lock-CF keys included, a
+     * deleted key gone), and still has the data after a restart (TinyKV's TestOneSnapshot2C).
+     */
+    @Test
+    @DisplayName("a store cut off while the log is compacted catches up by a snapshot (TestOneSnapshot2C)")
+    void oneSnapshot2C(TestInfo info) {
+        Simulator sim = Simulator.forCurrentSeed();
+        StoreConfig config = StoreConfig.forTests().withRaftLogGcCountLimit(10);
+        try (Cluster cluster = new Cluster(3, config, sim)) {
+            cluster.start();
+            String cf = ColumnFamilies.LOCK;
+            cluster.mustPutCF(cf, bytes("k1"), bytes("v1"));
+            cluster.mustPutCF(cf, bytes("k2"), bytes("v2"));
+            cluster.mustGetCfEqual(1, cf, bytes("k1"), bytes("v1"));
+            cluster.mustGetCfEqual(1, cf, bytes("k2"), bytes("v2"));
+
+            for (long store : cluster.storeIds()) {
+                RaftApplyState state = applyState(cluster, store);
+                assertThat(state.getTruncatedState().getIndex())
+                        .as("store %d's truncated index before any compaction", store)
+                        .isEqualTo(MetaStates.RAFT_INIT_LOG_INDEX);
+                assertThat(state.getTruncatedState().getTerm())
+                        .as("store %d's truncated term before any compaction", store)
+                        .isEqualTo(MetaStates.RAFT_INIT_LOG_TERM);
+            }
+
+            cluster.addFilter(new PartitionFilter<>(Set.of(1L), Set.of(2L, 3L)));
+            // Enough writes for the majority to compact its log past everything store 1 has.
+            for (int i = 100; i < 115; i++) {
+                cluster.mustPutCF(cf, bytes("k" + i), bytes("v" + i));
+            }
+            cluster.mustDeleteCF(cf, bytes("k2"));
+            sim.runFor(Duration.ofMillis(500));
+            cluster.mustGetCfNone(1, cf, bytes("k100"));
+            cluster.clearFilters();
+
+            // Now the snapshot must be applied on store 1.
+            cluster.mustGetCfEqual(1, cf, bytes("k1"), bytes("v1"));
+            cluster.mustGetCfEqual(1, cf, bytes("k100"), bytes("v100"));
+            cluster.mustGetCfNone(1, cf, bytes("k2"));
+
+            cluster.stopServer(1);
+            cluster.startServer(1);
+
+            cluster.mustGetCfEqual(1, cf, bytes("k1"), bytes("v1"));
+            cluster.checkRaftLogsTrimmed(config.raftLogGcCountLimit());
+        } finally {
+            System.out.println(sim.summaryLine(info.getTestMethod().orElseThrow().getName()));
+        }
+    }
+
+    @Test
+    @DisplayName("one client, restarts, log GC at 100 entries (TestSnapshotRecover2C)")
+    void snapshotRecover2C(TestInfo info) {
+        generic(info, 1, false, true, false);
+    }
+
+    @Test
+    @DisplayName("twenty clients, restarts, log GC at 100 entries (TestSnapshotRecoverManyClients2C)")
+    void snapshotRecoverManyClients2C(TestInfo info) {
+        generic(info, 20, false, true, false);
+    }
+
+    @Test
+    @DisplayName("five clients, 10% drops, log GC at 100 entries (TestSnapshotUnreliable2C)")
+    void snapshotUnreliable2C(TestInfo info) {
+        generic(info, 5, true, false, false);
+    }
+
+    @Test
+    @DisplayName("five clients, 10% drops, restarts, log GC at 100 entries (TestSnapshotUnreliableRecover2C)")
+    void snapshotUnreliableRecover2C(TestInfo info) {
+        generic(info, 5, true, true, false);
+    }
+
+    @Test
+    @DisplayName("five clients, drops, restarts, partitions, log GC at 100 (TestSnapshotUnreliableRecoverConcurrentPartition2C)")
+    void snapshotUnreliableRecoverConcurrentPartition2C(TestInfo info) {
+        generic(info, 5, true, true, true);
+    }
+
+    /**
+     * A snapshot transfer cut off by a partition after a few chunks is abandoned by both ends and nothing of
+     * it is applied (checked after every event: the store's keys are always what some prefix of the writes
+     * left); once the partition heals, a new transfer completes and the store has every key.
+     */
+    @Test
+    @DisplayName("a snapshot transfer cut off by a partition is never applied half, and completes after healing")
+    void snapshotTransferCutOffByPartitionIsNeverAppliedHalf(TestInfo info) {
+        Simulator sim = Simulator.forCurrentSeed();
+        StoreConfig config = StoreConfig.forTests().withRaftLogGcCountLimit(10)
+                .withSnapshotConfig(SnapshotConfig.forTests().withChunkBytes(1024));
+        int keys = 60;
+        try (Cluster cluster = new Cluster(3, config, sim)) {
+            cluster.start();
+            cluster.mustPut(bytes("warm-up"), bytes("v"));
+            // Cut off a follower, so that the clients' writes go straight to a leader in the majority.
+            long leader = cluster.leaderOfRegion(1).orElseThrow(() -> new AssertionError("no leader")).getStoreId();
+            long cutOff = leader == 3 ? 2 : 3;
+            Set<Long> others = new TreeSet<>(cluster.storeIds());
+            others.remove(cutOff);
+            cluster.addFilter(new PartitionFilter<>(Set.of(cutOff), others));
+            byte[] value = new byte[200];
+            Arrays.fill(value, (byte) 'x');
+            // Written in descending key order: a snapshot holds keys in ascending order, so part of one
+            // would hold low keys without the higher ones written before them.
+            for (int i = keys - 1; i >= 0; i--) {
+                cluster.mustPut(key(i), value);
+            }
+            sim.runFor(Duration.ofMillis(500)); // the majority compacts past everything store 3 has
+            cluster.clearFilters();
+
+            // Let five chunks through to store 3, then cut it off from everyone.
+            ChunkCutter cutter = new ChunkCutter(cutOff, 5);
+            cluster.addFilter(cutter);
+            sim.checkAfterEachEvent("store " + cutOff + " holds what some prefix of the writes left", () -> {
+                int gap = firstGapAfterHeldKey(cluster.engines(cutOff), keys);
+                if (gap >= 0) {
+                    throw new AssertionError("store " + cutOff + " holds " + text(key(gap - 1)) + " but not "
+                            + text(key(gap)) + ", which was written before it: a snapshot applied in part");
+                }
+            });
+            sim.mustRunUntil("five chunks of a snapshot reach store " + cutOff, cutter::hasCut, Duration.ofSeconds(5));
+            sim.runFor(Duration.ofSeconds(3));
+
+            // The last key written is only in a snapshot larger than the five chunks that got through.
+            assertThat(StoreStorage.readData(cluster.engines(cutOff), ColumnFamilies.DEFAULT, key(0)))
+                    .as("store %d's copy of the key written last, while cut off mid-transfer", cutOff).isEmpty();
+            SnapManager.Stats receiver = cluster.snapshotStats(cutOff);
+            assertThat(receiver.partialTransfersDropped()).as("partial transfers store %d dropped", cutOff)
+                    .isGreaterThanOrEqualTo(1);
+            long abandoned = others.stream().mapToLong(store -> cluster.snapshotStats(store).transfersAbandoned()).sum();
+            assertThat(abandoned).as("transfers the senders abandoned").isGreaterThanOrEqualTo(1);
+
+            cluster.clearFilters();
+            for (int i = 0; i < keys; i++) {
+                cluster.mustGetEqual(cutOff, key(i), value);
+            }
+            assertThat(cluster.snapshotStats(cutOff).applied()).as("snapshots store %d applied after healing", cutOff)
+                    .isGreaterThanOrEqualTo(1);
+            long completed = others.stream().mapToLong(store -> cluster.snapshotStats(store).transfersCompleted()).sum();
+            assertThat(completed).as("transfers completed after healing").isGreaterThanOrEqualTo(1);
+            cluster.checkRaftLogsTrimmed(config.raftLogGcCountLimit());
+        } finally {
+            System.out.println(sim.summaryLine(info.getTestMethod().orElseThrow().getName()));
+        }
+    }
+
+    /**
+     * Keys written in descending order leave, at any moment, every key from some point up: returns the first
+     * missing key above a held one, or -1 if there is none.
+     */
+    private static int firstGapAfterHeldKey(Engines engines, int keys) {
+        boolean held = false;
+        for (int i = 0; i < keys; i++) {
+            boolean present = StoreStorage.readData(engines, ColumnFamilies.DEFAULT, key(i)).isPresent();
+            if (held && !present) {
+                return i;
+            }
+            held |= present;
+        }
+        return -1;
+    }
+
+    /** Passes the first {@code allowed} snapshot chunks to a store, then cuts the store off from everyone. */
+    private static final class ChunkCutter implements Filter<RaftMessage> {
+        private final long store;
+        private int allowed;
+        private boolean cut;
+
+        ChunkCutter(long store, int allowed) {
+            this.store = store;
+            this.allowed = allowed;
+        }
+
+        @Override
+        public boolean before(tinykv.sim.Envelope<RaftMessage> envelope, java.util.random.RandomGenerator random) {
+            boolean touches = envelope.toStore() == store || envelope.fromStore() == store;
+            if (cut) {
+                return !touches;
+            }
+            if (envelope.toStore() == store && envelope.message().getMessage().getMsgType() == MessageType.MsgSnapshot) {
+                allowed--;
+                cut = allowed == 0;
+            }
+            return true;
+        }
+
+        boolean hasCut() {
+            return cut;
+        }
+
+        @Override
+        public String toString() {
+            return "cut store " + store + " off after " + allowed + " more snapshot chunks";
+        }
+    }
+
+    private static RaftApplyState applyState(Cluster cluster, long store) {
+        return MetaStates.applyState(cluster.engines(store).kv(), 1)
+                .orElseThrow(() -> new AssertionError("store " + store + " has no apply state for region 1"));
+    }
+
+    private static byte[] key(int i) {
+        return bytes(String.format("key%03d", i));
+    }
+
+    private static String text(byte[] key) {
+        return new String(key, UTF_8);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(UTF_8);
+    }
+}
