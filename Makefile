@@ -101,7 +101,7 @@ lab2a: ## Lab 2A: all of 2AA, 2AB and 2AC
 lab2b: ## Lab 2B: the raftstore, end to end on a simulated 5-store cluster
 	$(call run_labs,lab2b)
 
-lab2c: ## Lab 2C: snapshots (the Raft-level tests)
+lab2c: ## Lab 2C: snapshots in Raft, log GC and snapshots in the raftstore
 	$(call run_labs,lab2c)
 
 lab3a: ## Lab 3A: leader transfer and membership change (the Raft-level tests)

@@ -8,7 +8,9 @@ import tinykv.sim.Simulator;
  * {@code make bench [IMPL=reference]}: how fast the simulated cluster runs a raftstore. Five stores, five
  * clients, a reliable network, TinyKV's timings; after one warm-up round (JIT, RocksDB), three rounds of
  * 5 virtual seconds of client load. Reports committed client operations (puts and scans that completed) per
- * wall second, and virtual seconds per wall second. Not a test: nothing here passes or fails on speed.
+ * wall second, and virtual seconds per wall second: once without raft-log GC, and once with a GC limit of
+ * 100 entries and every store restarted after each round (lab 2C), so that the cost of compaction and of the
+ * snapshots that catch restarted stores up shows. Not a test: nothing here passes or fails on speed.
  */
 public final class Benchmark {
     private static final int MEASURED_ROUNDS = 3;
@@ -17,23 +19,27 @@ public final class Benchmark {
 
     public static void main(String[] args) {
         long seed = Seeds.current();
-        GenericTest workload = new GenericTest(5, false, false, false, -1);
+        new GenericTest(5, false, false, false, -1).run("benchmark warm-up", new Simulator(seed), 1, false);
+        measure("5 stores, 5 clients, reliable network, no log GC", new GenericTest(5, false, false, false, -1), seed);
+        measure("5 stores, 5 clients, reliable network, log GC at 100 entries, restarts",
+                new GenericTest(5, false, true, false, 100), seed);
+    }
 
-        workload.run("benchmark warm-up", new Simulator(seed), 1, false);
-
+    private static void measure(String what, GenericTest workload, long seed) {
         Simulator sim = new Simulator(seed);
         long wallStart = System.nanoTime();
         GenericTest.Outcome outcome = workload.run("benchmark", sim, MEASURED_ROUNDS, false);
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
 
         double virtualSeconds = outcome.virtualMillis() / 1000.0;
-        System.out.printf(Locale.ROOT, "[bench] 5 stores, 5 clients, reliable network, %d rounds of %ds, seed %d%n",
-                MEASURED_ROUNDS, GenericTest.ROUND_LENGTH.toSeconds(), seed);
-        System.out.printf(Locale.ROOT, "[bench] committed operations: %d in %.2f wall s = %.0f ops/wall s "
+        System.out.printf(Locale.ROOT, "[bench] %s, %d rounds of %ds, seed %d%n", what, MEASURED_ROUNDS,
+                GenericTest.ROUND_LENGTH.toSeconds(), seed);
+        System.out.printf(Locale.ROOT, "[bench]   committed operations: %d in %.2f wall s = %.0f ops/wall s "
                 + "(%.0f ops/virtual s)%n", outcome.operations(), wallSeconds, outcome.operations() / wallSeconds,
                 outcome.operations() / virtualSeconds);
-        System.out.printf(Locale.ROOT, "[bench] virtual time: %.1f s in %.2f wall s = %.1f virtual s/wall s; "
-                + "%d events = %.0f events/wall s%n", virtualSeconds, wallSeconds, virtualSeconds / wallSeconds,
-                outcome.events(), outcome.events() / wallSeconds);
+        System.out.printf(Locale.ROOT, "[bench]   virtual time: %.1f s in %.2f wall s = %.1f virtual s/wall s; "
+                + "%d events = %.0f events/wall s; %d snapshots sent%n", virtualSeconds, wallSeconds,
+                virtualSeconds / wallSeconds, outcome.events(), outcome.events() / wallSeconds,
+                outcome.snapshotsSent());
     }
 }

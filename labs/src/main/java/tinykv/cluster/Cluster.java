@@ -10,12 +10,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.Bootstrap;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.raftstore.StoreConfig;
 import tinykv.kv.raftstore.Transport;
+import tinykv.kv.raftstore.meta.Keys;
 import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.kv.raftstore.snap.SnapManager;
 import tinykv.kv.raftstore.snap.SnapshotTraffic;
@@ -335,6 +337,13 @@ public final class Cluster implements AutoCloseable {
                 new Envelope<>(envelope.fromStore(), envelope.toStore(), envelope.message().header()), random));
     }
 
+    /** Adds a filter to the snapshot channel alone; it sees each chunk and acknowledgement. */
+    public void addSnapshotFilter(Filter<SnapshotTraffic> filter) {
+        log.info("snapshot channel: add filter %s", filter);
+        snapshotNetwork.addFilter(filter);
+    }
+
+    /** Removes every filter of the network and of the snapshot channel. */
     public void clearFilters() {
         log.debug("network: clear filters");
         network.clearFilters();
@@ -537,6 +546,26 @@ public final class Cluster implements AutoCloseable {
             key = region.getEndKey().toByteArray();
             if (key.length == 0) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Lab 2C: the store's raft engine holds no log entry of the region at or below its truncated index: the
+     * entries a {@code CompactLog} cut off were handed to the raft-log GC, which deleted them.
+     */
+    public void checkCompactedEntriesDeleted(long storeId, long regionId) {
+        Engines engines = engines(storeId);
+        long truncated = MetaStates.applyState(engines.kv(), regionId)
+                .orElseThrow(() -> new AssertionError("store " + storeId + " has no apply state for region " + regionId))
+                .getTruncatedState().getIndex();
+        try (CfIterator it = engines.raft().iterator(ColumnFamilies.DEFAULT)) {
+            it.seek(Keys.raftLogKey(regionId, 0));
+            if (it.valid() && Arrays.compareUnsigned(it.key(), Keys.raftLogKey(regionId, truncated + 1)) < 0) {
+                throw new AssertionError("store " + storeId + " still holds raft log entry " + Keys.raftLogIndex(it.key())
+                        + " of region " + regionId + ", at or below its truncated index " + truncated
+                        + ": compacted entries must go to the raft-log GC (virtual time " + sim.now() / 1000.0
+                        + "s, seed " + sim.seed() + ")");
             }
         }
     }

@@ -36,8 +36,8 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
     /** A generous bound on waiting for the clients to finish their last operation; each gives up earlier. */
     private static final Duration CLIENTS_FINISH_BUDGET = Duration.ofSeconds(300);
 
-    /** What one run did, for summaries and benchmarks. */
-    public record Outcome(long operations, long virtualMillis, long events) {}
+    /** What one run did, for summaries and benchmarks; snapshots count transfers completed (lab 2C). */
+    public record Outcome(long operations, long virtualMillis, long events, long snapshotsSent) {}
 
     public GenericTest {
         if (clients < 1) {
@@ -67,7 +67,9 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
             for (int round = 0; round < rounds; round++) {
                 operations += runRound(cluster, round, electionTimeout, check);
             }
-            return new Outcome(operations, sim.now(), sim.eventsProcessed());
+            long snapshotsSent = cluster.storeIds().stream()
+                    .mapToLong(store -> cluster.snapshotStats(store).transfersCompleted()).sum();
+            return new Outcome(operations, sim.now(), sim.eventsProcessed(), snapshotsSent);
         } finally {
             System.out.println(sim.summaryLine(testName));
         }

@@ -15,7 +15,7 @@ class BenchmarkRun {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
-    @DisplayName("5 stores, 5 clients, reliable network")
+    @DisplayName("5 stores, 5 clients, reliable network; without and with log GC")
     void benchmark() {
         Benchmark.main(new String[0]);
     }

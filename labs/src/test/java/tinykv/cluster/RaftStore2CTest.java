@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,12 @@ import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.SnapshotConfig;
 import tinykv.kv.raftstore.StoreConfig;
 import tinykv.kv.raftstore.meta.MetaStates;
-import tinykv.kv.raftstore.snap.SnapManager;
+import tinykv.kv.raftstore.snap.SnapshotTraffic;
 import tinykv.labs.Points;
 import tinykv.labs.Seeded;
-import tinykv.proto.eraftpb.MessageType;
 import tinykv.proto.raft_serverpb.RaftApplyState;
 import tinykv.proto.raft_serverpb.RaftMessage;
+import tinykv.sim.Envelope;
 import tinykv.sim.Filter;
 import tinykv.sim.PartitionFilter;
 import tinykv.sim.Simulator;
@@ -130,7 +131,8 @@ class RaftStore2CTest {
     /**
      * A snapshot transfer cut off by a partition after a few chunks is abandoned by both ends and nothing of
      * it is applied (checked after every event: the store's keys are always what some prefix of the writes
-     * left); once the partition heals, a new transfer completes and the store has every key.
+     * left); once the partition heals, a new transfer completes and the store has every key. At the end, no
+     * store keeps compacted entries in its raft engine.
      */
     @Test
     @DisplayName("a snapshot transfer cut off by a partition is never applied half, and completes after healing")
@@ -158,9 +160,10 @@ class RaftStore2CTest {
             sim.runFor(Duration.ofMillis(500)); // the majority compacts past everything store 3 has
             cluster.clearFilters();
 
-            // Let five chunks through to store 3, then cut it off from everyone.
-            ChunkCutter cutter = new ChunkCutter(cutOff, 5);
-            cluster.addFilter(cutter);
+            // Let the first three chunks of a transfer to the store through, then cut the store off.
+            ChunkCutter cutter = new ChunkCutter(cutOff, 3);
+            cluster.addSnapshotFilter(cutter);
+            cluster.addFilter(cutter.raftMessages());
             sim.checkAfterEachEvent("store " + cutOff + " holds what some prefix of the writes left", () -> {
                 int gap = firstGapAfterHeldKey(cluster.engines(cutOff), keys);
                 if (gap >= 0) {
@@ -168,17 +171,17 @@ class RaftStore2CTest {
                             + text(key(gap)) + ", which was written before it: a snapshot applied in part");
                 }
             });
-            sim.mustRunUntil("five chunks of a snapshot reach store " + cutOff, cutter::hasCut, Duration.ofSeconds(5));
+            sim.mustRunUntil("a snapshot transfer to store " + cutOff + " is cut off", cutter::hasCut,
+                    Duration.ofSeconds(5));
             sim.runFor(Duration.ofSeconds(3));
 
-            // The last key written is only in a snapshot larger than the five chunks that got through.
+            // The key written last is only in a snapshot larger than the three chunks that got through.
             assertThat(StoreStorage.readData(cluster.engines(cutOff), ColumnFamilies.DEFAULT, key(0)))
                     .as("store %d's copy of the key written last, while cut off mid-transfer", cutOff).isEmpty();
-            SnapManager.Stats receiver = cluster.snapshotStats(cutOff);
-            assertThat(receiver.partialTransfersDropped()).as("partial transfers store %d dropped", cutOff)
-                    .isGreaterThanOrEqualTo(1);
-            long abandoned = others.stream().mapToLong(store -> cluster.snapshotStats(store).transfersAbandoned()).sum();
-            assertThat(abandoned).as("transfers the senders abandoned").isGreaterThanOrEqualTo(1);
+            assertThat(cluster.snapshotStats(cutOff).partialTransfersDropped())
+                    .as("partial transfers store %d dropped", cutOff).isGreaterThanOrEqualTo(1);
+            assertThat(others.stream().mapToLong(store -> cluster.snapshotStats(store).transfersAbandoned()).sum())
+                    .as("transfers the senders abandoned").isGreaterThanOrEqualTo(1);
 
             cluster.clearFilters();
             for (int i = 0; i < keys; i++) {
@@ -186,9 +189,13 @@ class RaftStore2CTest {
             }
             assertThat(cluster.snapshotStats(cutOff).applied()).as("snapshots store %d applied after healing", cutOff)
                     .isGreaterThanOrEqualTo(1);
-            long completed = others.stream().mapToLong(store -> cluster.snapshotStats(store).transfersCompleted()).sum();
-            assertThat(completed).as("transfers completed after healing").isGreaterThanOrEqualTo(1);
+            sim.mustRunUntil("a sender hears that its snapshot arrived whole",
+                    () -> others.stream().mapToLong(store -> cluster.snapshotStats(store).transfersCompleted()).sum() > 0,
+                    Duration.ofSeconds(1));
             cluster.checkRaftLogsTrimmed(config.raftLogGcCountLimit());
+            for (long store : cluster.storeIds()) {
+                cluster.checkCompactedEntriesDeleted(store, 1);
+            }
         } finally {
             System.out.println(sim.summaryLine(info.getTestMethod().orElseThrow().getName()));
         }
@@ -210,28 +217,36 @@ class RaftStore2CTest {
         return -1;
     }
 
-    /** Passes the first {@code allowed} snapshot chunks to a store, then cuts the store off from everyone. */
-    private static final class ChunkCutter implements Filter<RaftMessage> {
+    /**
+     * Passes snapshot chunks to a store until a transfer of at least twice {@code chunksAllowed} chunks sends
+     * its chunk number {@code chunksAllowed}; from then on, cuts the store off from everyone, on the snapshot
+     * channel and (through {@link #raftMessages()}) on the network.
+     */
+    private static final class ChunkCutter implements Filter<SnapshotTraffic> {
         private final long store;
-        private int allowed;
+        private final int chunksAllowed;
         private boolean cut;
 
-        ChunkCutter(long store, int allowed) {
+        ChunkCutter(long store, int chunksAllowed) {
             this.store = store;
-            this.allowed = allowed;
+            this.chunksAllowed = chunksAllowed;
         }
 
         @Override
-        public boolean before(tinykv.sim.Envelope<RaftMessage> envelope, java.util.random.RandomGenerator random) {
-            boolean touches = envelope.toStore() == store || envelope.fromStore() == store;
-            if (cut) {
-                return !touches;
+        public boolean before(Envelope<SnapshotTraffic> envelope, RandomGenerator random) {
+            if (!cut && envelope.toStore() == store && envelope.message() instanceof SnapshotTraffic.Chunk chunk
+                    && chunk.chunkCount() >= 2 * chunksAllowed && chunk.seq() >= chunksAllowed) {
+                cut = true;
             }
-            if (envelope.toStore() == store && envelope.message().getMessage().getMsgType() == MessageType.MsgSnapshot) {
-                allowed--;
-                cut = allowed == 0;
-            }
-            return true;
+            return !(cut && touches(envelope));
+        }
+
+        Filter<RaftMessage> raftMessages() {
+            return (envelope, random) -> !(cut && touches(envelope));
+        }
+
+        private boolean touches(Envelope<?> envelope) {
+            return envelope.toStore() == store || envelope.fromStore() == store;
         }
 
         boolean hasCut() {
@@ -240,7 +255,7 @@ class RaftStore2CTest {
 
         @Override
         public String toString() {
-            return "cut store " + store + " off after " + allowed + " more snapshot chunks";
+            return "cut store " + store + " off once a transfer to it has sent " + chunksAllowed + " chunks";
         }
     }
 

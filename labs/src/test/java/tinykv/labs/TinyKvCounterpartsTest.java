@@ -51,7 +51,10 @@ class TinyKvCounterpartsTest {
             LabPart.LAB2C, List.of(
                     "TestRestoreSnapshot2C", "TestRestoreIgnoreSnapshot2C", "TestProvideSnap2C",
                     "TestRestoreFromSnapMsg2C", "TestRestoreFromSnapWithOverlapingPeersMsg2C",
-                    "TestSlowNodeRestore2C", "TestRawNodeRestartFromSnapshot2C"),
+                    "TestSlowNodeRestore2C", "TestRawNodeRestartFromSnapshot2C",
+                    "TestOneSnapshot2C", "TestSnapshotRecover2C", "TestSnapshotRecoverManyClients2C",
+                    "TestSnapshotUnreliable2C", "TestSnapshotUnreliableRecover2C",
+                    "TestSnapshotUnreliableRecoverConcurrentPartition2C"),
             LabPart.LAB3A, List.of(
                     "TestAddNode3A", "TestRemoveNode3A", "TestCommitAfterRemoveNode3A",
                     "TestLeaderTransferToUpToDateNode3A", "TestLeaderTransferToUpToDateNodeFromFollower3A",
@@ -63,15 +66,16 @@ class TinyKvCounterpartsTest {
                     "TestRawNodeProposeAddDuplicateNode3A"));
 
     @Test
-    @DisplayName("the list holds the 75 Raft tests of 2AA (24), 2AB (26), 2AC (2), 2C (7), 3A (16) and the 11 of 2B")
+    @DisplayName("the list holds the 75 Raft tests of 2AA (24), 2AB (26), 2AC (2), 2C (7), 3A (16), the 11 of 2B "
+            + "and the 6 raftstore tests of 2C")
     void listIsComplete() {
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AA)).hasSize(24);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AB)).hasSize(26);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AC)).hasSize(2);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2B)).hasSize(11);
-        assertThat(TINYKV_TESTS.get(LabPart.LAB2C)).hasSize(7);
+        assertThat(TINYKV_TESTS.get(LabPart.LAB2C)).hasSize(13);
         assertThat(TINYKV_TESTS.get(LabPart.LAB3A)).hasSize(16);
-        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(86);
+        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(92);
     }
 
     @Test

@@ -2,7 +2,7 @@ package tinykv.kv.raftstore;
 
 /**
  * Delete the region's raft log entries in [{@code startIndex}, {@code endIndex}) from the raft engine (lab
- * 2C). A start of 0 means "from the first entry there is": after a restart the peer does not know where
- * earlier deletions stopped.
+ * 2C). Entries already gone are skipped, so a start of 0 (a restarted peer does not know where earlier
+ * deletions stopped) costs no more than the entries that are left.
  */
 public record RaftLogGcTask(long regionId, long startIndex, long endIndex) {}

@@ -25,8 +25,7 @@ final class RaftLogGcWorker implements MailboxHandler<RaftLogGcTask> {
     public void handle(List<RaftLogGcTask> batch) {
         WriteBatch deletes = new WriteBatch();
         for (RaftLogGcTask task : batch) {
-            long start = task.startIndex() == 0 ? firstIndex(task.regionId(), task.endIndex()) : task.startIndex();
-            for (long index = start; index < task.endIndex(); index++) {
+            for (long index = firstPresent(task); index < task.endIndex(); index++) {
                 deletes.deleteMeta(Keys.raftLogKey(task.regionId(), index));
             }
         }
@@ -35,15 +34,18 @@ final class RaftLogGcWorker implements MailboxHandler<RaftLogGcTask> {
         }
     }
 
-    /** The index of the region's first log entry still in the engine, or {@code endIndex} if none is below it. */
-    private long firstIndex(long regionId, long endIndex) {
-        byte[] end = Keys.raftLogKey(regionId, endIndex);
+    /**
+     * The index of the task's first entry still in the engine, or its end if none is: deletions start there,
+     * not at a start index that may lie far below what a snapshot or an earlier deletion already removed.
+     */
+    private long firstPresent(RaftLogGcTask task) {
+        byte[] end = Keys.raftLogKey(task.regionId(), task.endIndex());
         try (CfIterator it = raftEngine.iterator(ColumnFamilies.DEFAULT)) {
-            it.seek(Keys.raftLogKey(regionId, 0));
+            it.seek(Keys.raftLogKey(task.regionId(), task.startIndex()));
             if (it.valid() && Arrays.compareUnsigned(it.key(), end) < 0) {
                 return Keys.raftLogIndex(it.key());
             }
         }
-        return endIndex;
+        return task.endIndex();
     }
 }

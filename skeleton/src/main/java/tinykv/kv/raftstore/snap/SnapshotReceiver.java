@@ -2,6 +2,7 @@ package tinykv.kv.raftstore.snap;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -106,7 +107,7 @@ public final class SnapshotReceiver {
     private void finish(long fromStore, Incoming in) {
         RaftMessage header = in.header;
         SnapKey key = SnapKey.of(header.getRegionId(), header.getMessage().getSnapshot().getMetadata());
-        ByteString bytes = ByteString.copyFrom(java.util.Arrays.asList(in.chunks));
+        ByteString bytes = ByteString.copyFrom(Arrays.asList(in.chunks));
         try {
             if (bytes.size() != in.totalBytes) {
                 throw new SnapshotContent.CorruptSnapshotException(
