@@ -173,7 +173,7 @@ class RaftStore2CTest {
             });
             sim.mustRunUntil("a snapshot transfer to store " + cutOff + " is cut off", cutter::hasCut,
                     Duration.ofSeconds(5));
-            sim.runFor(Duration.ofSeconds(3));
+            sim.runFor(Duration.ofSeconds(4)); // both ends give the transfer up within 3 s
 
             // The key written last is only in a snapshot larger than the three chunks that got through.
             assertThat(StoreStorage.readData(cluster.engines(cutOff), ColumnFamilies.DEFAULT, key(0)))

@@ -12,7 +12,6 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -200,7 +199,7 @@ class SnapshotTransferKitTest {
         });
 
         raftSendsTheSnapshot();
-        sim.runFor(Duration.ofSeconds(3));
+        sim.runFor(Duration.ofSeconds(4)); // the receiver drops a partial copy 2 s after its last chunk
 
         assertThat(senderSnaps.stats().transfersAbandoned()).as("transfers the sender abandoned").isEqualTo(1);
         assertThat(senderSnaps.stats().transfersCompleted()).as("transfers the sender completed").isZero();
@@ -276,19 +275,16 @@ class SnapshotTransferKitTest {
         assertThat(receiverSnaps.content(KEY)).as("the receiver's copy of %s", KEY).isEmpty();
     }
 
-    // ---- the two sides' timeouts disagree ----
+    // ---- the two sides' timeouts agree ----
 
     /**
-     * The sender keeps a transfer alive while any new acknowledgement comes (even for a chunk the receiver had
-     * long ago), the receiver while any new chunk comes. Here chunk 2 of 4 is lost on every try for 2 s and
-     * chunk 3's acknowledgements for 1 s: at 1002 ms an acknowledgement of a resent chunk 3 keeps the sender
-     * going, while the receiver, with no new chunk since 3 ms, drops chunks 0, 1 and 3 at 2001 ms. Chunk 2 then
-     * arrives, is acknowledged, and the sender counts the transfer complete; chunks 0, 1, 3 are never sent again.
+     * The sender keeps a transfer alive while new acknowledgements come, the receiver while chunks come. Here
+     * chunk 2 of 4 is lost on every try for 2 s and chunk 3's acknowledgements for 1 s: at 1002 ms an
+     * acknowledgement of a resent chunk 3 keeps the sender going. Once, the receiver (then timing out after
+     * 1 s without a new chunk) dropped chunks 0, 1 and 3 at 2001 ms, chunk 2 arrived after, and the sender
+     * counted as sent a snapshot that was never delivered. Whatever the timing, the two counts must agree.
      */
     @Test
-    @Disabled("bug: SnapshotReceiver drops a partial transfer (no new chunk for abandonAfter) while SnapshotSender "
-            + "keeps it alive (a new ack within abandonAfter); the sender never resends acknowledged chunks, so it "
-            + "counts the transfer completed although the receiver holds only the last chunk and never delivers")
     @DisplayName("a transfer the sender counts as completed was delivered by the receiver")
     void senderCompletesOnlyTransfersTheReceiverDelivered() {
         start(config(4, 2), 1, 1);
@@ -300,8 +296,6 @@ class SnapshotTransferKitTest {
         raftSendsTheSnapshot();
         sim.runFor(Duration.ofSeconds(5));
 
-        assertThat(receiverSnaps.stats().partialTransfersDropped()).as("precondition: the receiver dropped a partial "
-                + "copy while the sender went on").isPositive();
         assertThat(delivered).as("MsgSnapshot messages the receiver handed on, after the sender completed %d "
                 + "transfers", senderSnaps.stats().transfersCompleted())
                 .hasSize((int) senderSnaps.stats().transfersCompleted());

@@ -64,7 +64,7 @@ public final class SnapshotContent {
     public static SnapshotContent verified(SnapshotMeta meta, ByteString bytes) {
         long offset = 0;
         for (SnapshotCFFile file : meta.getCfFilesList()) {
-            if (offset + file.getSize() > bytes.size()) {
+            if (file.getSize() < 0 || file.getSize() > bytes.size() - offset) { // a uint64 past 2^63 reads < 0
                 throw new CorruptSnapshotException("column family " + file.getCf() + " runs past the end of the "
                         + bytes.size() + " bytes received");
             }

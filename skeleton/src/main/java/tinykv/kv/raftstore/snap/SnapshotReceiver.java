@@ -17,8 +17,12 @@ import tinykv.runtime.Timer;
  * Receives snapshots in chunks from other stores (TinyKV's {@code snap_runner.go} receive side). Chunks are
  * kept apart until all of a transfer's have arrived; the whole is then checked against the sizes and
  * checksums in the snapshot's meta, and only a complete, intact snapshot is kept and its {@code MsgSnapshot}
- * handed on to the peer. A transfer that stops arriving is dropped after {@code abandonAfter}: nothing of it
- * is ever applied.
+ * handed on to the peer. A transfer from which no chunk at all has arrived for twice {@code abandonAfter} is
+ * dropped, and nothing of it is ever applied.
+ *
+ * <p>Why twice: the sender gives a transfer up after {@code abandonAfter} without a new acknowledgement, and
+ * every acknowledgement answers a chunk that arrived here. So by the time this side drops a transfer, its
+ * sender has given it up too, and can never count as sent a snapshot this side threw away.
  */
 public final class SnapshotReceiver {
 
@@ -86,10 +90,10 @@ public final class SnapshotReceiver {
                     chunk.chunkCount(), fromStore);
             return;
         }
+        in.lastProgress = loop.now(); // a chunk sent again also shows that the sender still sends
         if (in.chunks[chunk.seq()] == null) {
             in.chunks[chunk.seq()] = chunk.data();
             in.received++;
-            in.lastProgress = loop.now();
         }
         acknowledge(fromStore, chunk);
         if (in.received == in.chunks.length) {
@@ -134,9 +138,9 @@ public final class SnapshotReceiver {
     private void check() {
         checkTimer = null;
         long now = loop.now();
-        long abandonMs = config.abandonAfter().toMillis();
+        long dropMs = 2 * config.abandonAfter().toMillis();
         incoming.entrySet().removeIf(e -> {
-            if (now - e.getValue().lastProgress < abandonMs) {
+            if (now - e.getValue().lastProgress < dropMs) {
                 return false;
             }
             snapManager.partialTransfersDropped++;
@@ -145,7 +149,7 @@ public final class SnapshotReceiver {
                     now - e.getValue().lastProgress);
             return true;
         });
-        completed.values().removeIf(at -> now - at >= 2 * abandonMs);
+        completed.values().removeIf(at -> now - at >= dropMs);
         if (!incoming.isEmpty() || !completed.isEmpty()) {
             scheduleCheck();
         }
