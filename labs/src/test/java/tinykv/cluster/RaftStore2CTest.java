@@ -242,7 +242,17 @@ class RaftStore2CTest {
         }
 
         Filter<RaftMessage> raftMessages() {
-            return (envelope, random) -> !(cut && touches(envelope));
+            return new Filter<>() {
+                @Override
+                public boolean before(Envelope<RaftMessage> envelope, RandomGenerator random) {
+                    return !(cut && touches(envelope));
+                }
+
+                @Override
+                public String toString() {
+                    return "cut store " + store + " off with its snapshot transfer";
+                }
+            };
         }
 
         private boolean touches(Envelope<?> envelope) {

@@ -54,10 +54,6 @@ public final class SnapshotSender {
             this.lastProgress = loop.now();
         }
 
-        boolean isFor(long store, long toPeer, SnapKey snapKey) {
-            return toStore == store && header.getToPeer().getId() == toPeer && key.equals(snapKey);
-        }
-
         void send(int seq) {
             if (sentAt[seq] < 0) {
                 inFlight++;
@@ -105,13 +101,21 @@ public final class SnapshotSender {
         this.nextTransferId = loop.random().nextLong() & Long.MAX_VALUE;
     }
 
-    /** Starts sending the snapshot {@code message} (a {@code MsgSnapshot}) carries, unless it is under way. */
+    /**
+     * Starts sending the snapshot {@code message} (a {@code MsgSnapshot}) carries, unless it is under way to
+     * that peer already. An older snapshot still under way to the peer is abandoned: raft only asks for a new
+     * snapshot once the old one no longer joins up with its log, so one transfer per peer is enough.
+     */
     public void send(RaftMessage message) {
         long toStore = message.getToPeer().getStoreId();
+        long toPeer = message.getToPeer().getId();
         SnapKey key = SnapKey.of(message.getRegionId(), message.getMessage().getSnapshot().getMetadata());
-        for (Transfer t : transfers.values()) {
-            if (t.isFor(toStore, message.getToPeer().getId(), key)) {
-                return; // raft asks again at every heartbeat while the follower lags; one copy is enough
+        for (Transfer t : List.copyOf(transfers.values())) {
+            if (t.toStore == toStore && t.header.getToPeer().getId() == toPeer && t.key.regionId() == key.regionId()) {
+                if (t.key.compareTo(key) >= 0) {
+                    return; // raft asks again at every heartbeat while the follower lags; one copy is enough
+                }
+                abandon(t, "superseded by " + key);
             }
         }
         Optional<SnapshotContent> content = snapManager.content(key);
@@ -150,6 +154,13 @@ public final class SnapshotSender {
         pump();
     }
 
+    private void abandon(Transfer t, String why) {
+        transfers.remove(t.id);
+        t.forget();
+        snapManager.transfersAbandoned++;
+        log.warn("abandoned %s: %s", t, why);
+    }
+
     /** Sends new chunks, a chunk per transfer in turn, while the window has room. */
     private void pump() {
         boolean sentOne = true;
@@ -177,10 +188,7 @@ public final class SnapshotSender {
         long now = loop.now();
         for (Transfer t : List.copyOf(transfers.values())) {
             if (now - t.lastProgress >= config.abandonAfter().toMillis()) {
-                transfers.remove(t.id);
-                t.forget();
-                snapManager.transfersAbandoned++;
-                log.warn("abandoned %s: no acknowledgement for %d ms", t, now - t.lastProgress);
+                abandon(t, "no acknowledgement for " + (now - t.lastProgress) + " ms");
                 continue;
             }
             for (int seq = 0; seq < t.nextToSend; seq++) {
