@@ -274,15 +274,6 @@ public final class Cluster implements AutoCloseable {
         return node.raftStore.snapshotStats();
     }
 
-    /** The network's counts of messages; the snapshot channel's are in {@link #snapshotNetworkStats()}. */
-    public SimNetwork.Stats networkStats() {
-        return network.stats();
-    }
-
-    public SimNetwork.Stats snapshotNetworkStats() {
-        return snapshotNetwork.stats();
-    }
-
     /** The engines of a running store (for the engine checks). */
     public Engines engines(long storeId) {
         Engines engines = node(storeId).engines;
@@ -514,8 +505,7 @@ public final class Cluster implements AutoCloseable {
             sim.runFor(Duration.ofMillis(ENGINE_CHECK_MS));
         }
         throw new AssertionError("expected " + what + " within " + ENGINE_CHECKS * ENGINE_CHECK_MS
-                + " ms of virtual time, but " + actual.get() + " (virtual time " + sim.now() / 1000.0 + "s, seed "
-                + sim.seed() + ")");
+                + " ms of virtual time, but " + actual.get() + " " + when());
     }
 
     /**
@@ -539,8 +529,7 @@ public final class Cluster implements AutoCloseable {
                 if (applied - truncated > 2 * limit) {
                     throw new AssertionError("logs were not trimmed on store " + node.storeId + ", region "
                             + region.getId() + ": applied index " + applied + " - truncated index " + truncated
-                            + " > 2 * " + limit + " (virtual time " + sim.now() / 1000.0 + "s, seed " + sim.seed()
-                            + ")");
+                            + " > 2 * " + limit + " " + when());
                 }
             }
             key = region.getEndKey().toByteArray();
@@ -564,8 +553,7 @@ public final class Cluster implements AutoCloseable {
             if (it.valid() && Arrays.compareUnsigned(it.key(), Keys.raftLogKey(regionId, truncated + 1)) < 0) {
                 throw new AssertionError("store " + storeId + " still holds raft log entry " + Keys.raftLogIndex(it.key())
                         + " of region " + regionId + ", at or below its truncated index " + truncated
-                        + ": compacted entries must go to the raft-log GC (virtual time " + sim.now() / 1000.0
-                        + "s, seed " + sim.seed() + ")");
+                        + ": compacted entries must go to the raft-log GC " + when());
             }
         }
     }
@@ -582,16 +570,25 @@ public final class Cluster implements AutoCloseable {
         return "\"" + new String(bytes, StandardCharsets.US_ASCII) + "\"";
     }
 
+    /** Where a check stands, for its failure message: {@code (virtual time 1.25s, seed 7)}. */
+    private String when() {
+        return "(virtual time " + sim.now() / 1000.0 + "s, seed " + sim.seed() + ")";
+    }
+
     private static String describeTraffic(SnapshotTraffic traffic) {
         String what = traffic instanceof SnapshotTraffic.Chunk chunk
                 ? "snapshot chunk " + chunk.seq() + "/" + chunk.chunkCount()
                 : "snapshot ack " + ((SnapshotTraffic.Ack) traffic).seq();
-        return what + " region " + traffic.header().getRegionId() + " " + traffic.header().getFromPeer().getId() + "->"
-                + traffic.header().getToPeer().getId();
+        return what + route(traffic.header());
     }
 
     private static String describe(RaftMessage message) {
-        return message.getMessage().getMsgType() + " region " + message.getRegionId() + " "
-                + message.getFromPeer().getId() + "->" + message.getToPeer().getId();
+        return message.getMessage().getMsgType() + route(message);
+    }
+
+    /** {@code " region 1 2->3"}: the region and the peers a message goes between. */
+    private static String route(RaftMessage message) {
+        return " region " + message.getRegionId() + " " + message.getFromPeer().getId() + "->"
+                + message.getToPeer().getId();
     }
 }

@@ -148,8 +148,7 @@ public abstract class PeerStorageBase implements Storage {
                 () -> new IllegalStateException(tag + ": no apply state to take a snapshot at"));
         Region atSnapshot = MetaStates.regionLocalState(kv, regionId).map(RegionLocalState::getRegion).orElse(region);
         long index = applied.getAppliedIndex();
-        long term = index == applied.getTruncatedState().getIndex() ? applied.getTruncatedState().getTerm() : term(index);
-        regionWorker.requestSnapshot(new RegionWorker.GenerateTask(new SnapKey(regionId, term, index), atSnapshot,
+        regionWorker.requestSnapshot(new RegionWorker.GenerateTask(new SnapKey(regionId, term(index), index), atSnapshot,
                 RegionChecks.confStateOf(atSnapshot), kv));
     }
 

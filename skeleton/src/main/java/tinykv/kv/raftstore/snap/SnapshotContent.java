@@ -62,39 +62,50 @@ public final class SnapshotContent {
      * @throws CorruptSnapshotException if a size or checksum does not match
      */
     public static SnapshotContent verified(SnapshotMeta meta, ByteString bytes) {
-        long offset = 0;
-        for (SnapshotCFFile file : meta.getCfFilesList()) {
-            if (file.getSize() < 0 || file.getSize() > bytes.size() - offset) { // a uint64 past 2^63 reads < 0
-                throw new CorruptSnapshotException("column family " + file.getCf() + " runs past the end of the "
-                        + bytes.size() + " bytes received");
+        List<ByteString> runs = runs(meta, bytes);
+        long accounted = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            if (crc32(runs.get(i)) != meta.getCfFiles(i).getChecksum()) {
+                throw new CorruptSnapshotException("column family " + meta.getCfFiles(i).getCf() + " fails its checksum");
             }
-            ByteString run = bytes.substring((int) offset, (int) (offset + file.getSize()));
-            if (crc32(run) != file.getChecksum()) {
-                throw new CorruptSnapshotException("column family " + file.getCf() + " fails its checksum");
-            }
-            offset += file.getSize();
+            accounted += runs.get(i).size();
         }
-        if (offset != bytes.size()) {
-            throw new CorruptSnapshotException(bytes.size() + " bytes received, the meta accounts for " + offset);
+        if (accounted != bytes.size()) {
+            throw new CorruptSnapshotException(bytes.size() + " bytes received, the meta accounts for " + accounted);
         }
         return new SnapshotContent(meta, bytes);
     }
 
     /** Adds every key-value pair to {@code batch}. */
     public void writeTo(WriteBatch batch) {
-        long offset = 0;
-        for (SnapshotCFFile file : meta.getCfFilesList()) {
-            CodedInputStream in = bytes.substring((int) offset, (int) (offset + file.getSize())).newCodedInput();
+        List<ByteString> runs = runs(meta, bytes);
+        for (int i = 0; i < runs.size(); i++) {
+            String cf = meta.getCfFiles(i).getCf();
+            CodedInputStream in = runs.get(i).newCodedInput();
             try {
                 while (!in.isAtEnd()) {
                     KeyValue pair = KeyValue.parseFrom(in.readBytes());
-                    batch.setCF(file.getCf(), pair.getKey().toByteArray(), pair.getValue().toByteArray());
+                    batch.setCF(cf, pair.getKey().toByteArray(), pair.getValue().toByteArray());
                 }
             } catch (IOException e) {
-                throw new CorruptSnapshotException("column family " + file.getCf() + " does not parse: " + e.getMessage());
+                throw new CorruptSnapshotException("column family " + cf + " does not parse: " + e.getMessage());
             }
+        }
+    }
+
+    /** The bytes cut into one run per column family, as the meta lists them. */
+    private static List<ByteString> runs(SnapshotMeta meta, ByteString bytes) {
+        List<ByteString> runs = new ArrayList<>(meta.getCfFilesCount());
+        long offset = 0;
+        for (SnapshotCFFile file : meta.getCfFilesList()) {
+            if (file.getSize() < 0 || file.getSize() > bytes.size() - offset) { // a uint64 past 2^63 reads < 0
+                throw new CorruptSnapshotException("column family " + file.getCf() + " runs past the end of the "
+                        + bytes.size() + " bytes received");
+            }
+            runs.add(bytes.substring((int) offset, (int) (offset + file.getSize())));
             offset += file.getSize();
         }
+        return runs;
     }
 
     public SnapshotMeta meta() {
