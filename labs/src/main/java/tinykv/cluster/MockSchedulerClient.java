@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import com.google.protobuf.TextFormat;
 import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
 import tinykv.kv.raftstore.scheduler.SchedulerClient;
@@ -20,6 +21,7 @@ import tinykv.proto.metapb.Region;
 import tinykv.proto.metapb.Store;
 import tinykv.proto.schedulerpb.AskSplitResponse;
 import tinykv.proto.schedulerpb.ChangePeer;
+import tinykv.proto.schedulerpb.ErrorType;
 import tinykv.proto.schedulerpb.RegionHeartbeatRequest;
 import tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import tinykv.proto.schedulerpb.ResponseHeader;
@@ -128,12 +130,22 @@ public final class MockSchedulerClient implements SchedulerClient {
     }
 
     @Override
-    public AskSplitResponse askSplit(Region region) {
-        Region current = getRegionById(region.getId()).map(RegionAndLeader::region)
-                .filter(found -> found.getId() == region.getId())
-                .orElseThrow(() -> new SchedulerException("region " + region.getId() + " not found"));
-        if (RegionChecks.isEpochStale(region.getRegionEpoch(), current.getRegionEpoch())) {
-            throw new SchedulerException("epoch of region " + region.getId() + " is stale");
+    public void askSplit(Region region, Consumer<AskSplitResponse> answer) {
+        AskSplitResponse response = askSplitNow(region);
+        later.run("scheduler answers region " + region.getId() + " split ids", () -> answer.accept(response));
+    }
+
+    /** TinyKV's AskSplit: fresh ids for the new region and each of its peers, if the region is known and current. */
+    private AskSplitResponse askSplitNow(Region region) {
+        Optional<Region> current = getRegionById(region.getId()).map(RegionAndLeader::region)
+                .filter(found -> found.getId() == region.getId());
+        if (current.isEmpty()) {
+            return errorResponse(ErrorType.REGION_NOT_FOUND, "region " + region.getId() + " not found");
+        }
+        if (RegionChecks.isEpochStale(region.getRegionEpoch(), current.get().getRegionEpoch())) {
+            return errorResponse(ErrorType.UNKNOWN, "epoch of region " + region.getId() + " is stale: asked with "
+                    + TextFormat.shortDebugString(region.getRegionEpoch()) + ", current "
+                    + TextFormat.shortDebugString(current.get().getRegionEpoch()));
         }
         AskSplitResponse.Builder response = AskSplitResponse.newBuilder().setHeader(header())
                 .setNewRegionId(allocId());
@@ -141,6 +153,11 @@ public final class MockSchedulerClient implements SchedulerClient {
             response.addNewPeerIds(allocId());
         }
         return response.build();
+    }
+
+    private AskSplitResponse errorResponse(ErrorType type, String message) {
+        return AskSplitResponse.newBuilder().setHeader(header().toBuilder().setError(
+                tinykv.proto.schedulerpb.Error.newBuilder().setType(type).setMessage(message))).build();
     }
 
     @Override

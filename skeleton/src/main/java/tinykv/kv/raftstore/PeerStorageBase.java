@@ -1,5 +1,6 @@
 package tinykv.kv.raftstore;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +14,7 @@ import tinykv.kv.raftstore.meta.Keys;
 import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.kv.raftstore.snap.RegionWorker;
 import tinykv.kv.raftstore.snap.SnapKey;
+import tinykv.kv.storage.KeyRange;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.HardState;
 import tinykv.proto.eraftpb.Snapshot;
@@ -215,14 +217,34 @@ public abstract class PeerStorageBase implements Storage {
         MetaStates.deleteRaftLogAndState(raftBatch, regionId, raftState.getLastIndex());
     }
 
+    /**
+     * Lab 3B. Deletes, in {@code kvBatch}, the data of the keys {@code previous} covered and {@code now} does
+     * not: a peer that missed a split and is sent a snapshot of its region's smaller range must not keep the
+     * split-off part (another region's now) as stale data.
+     */
+    protected void clearExtraData(WriteBatch kvBatch, Region previous, Region now) {
+        KeyRange before = KeyRange.of(previous);
+        KeyRange after = KeyRange.of(now);
+        if (KeyRange.compare(before.start(), after.start()) < 0) {
+            deleteData(kvBatch, before.start(), after.start());
+        }
+        if (!after.isUnbounded() && (before.isUnbounded() || KeyRange.compare(after.end(), before.end()) < 0)) {
+            deleteData(kvBatch, after.end(), before.end());
+        }
+    }
+
+    private static void deleteData(WriteBatch kvBatch, ByteString start, ByteString end) {
+        byte[] from = Keys.dataKey(start.toByteArray());
+        byte[] to = Keys.dataEndKey(end.toByteArray());
+        for (String cf : ColumnFamilies.KV) {
+            kvBatch.deleteRangeCF(cf, from, to);
+        }
+    }
+
     /** Deletes this region's data in every column family. */
     public void clearData() {
-        byte[] start = Keys.dataKey(region.getStartKey().toByteArray());
-        byte[] end = Keys.dataEndKey(region.getEndKey().toByteArray());
         WriteBatch batch = new WriteBatch();
-        for (String cf : ColumnFamilies.KV) {
-            batch.deleteRangeCF(cf, start, end);
-        }
+        deleteData(batch, region.getStartKey(), region.getEndKey());
         engines.kv().write(batch);
     }
 
