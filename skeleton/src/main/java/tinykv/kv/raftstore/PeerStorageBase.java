@@ -126,14 +126,17 @@ public abstract class PeerStorageBase implements Storage {
 
     /**
      * The newest snapshot of this region that still joins up with the log (its index is not below the
-     * truncated index). If there is none, the region worker is asked to generate one from the data and
-     * states as they are now, and raft is told to ask again later: generating scans the whole region.
+     * truncated index) and was taken at the region's current epoch (lab 3B: one from before a membership
+     * change would not make a new peer a member). If there is none, the region worker is asked to generate one
+     * from the data and states as they are now, and raft is told to ask again later: generating scans the
+     * whole region.
      */
     @Override
     public Snapshot snapshot() {
         long regionId = region.getId();
         Optional<Snapshot> latest = regionWorker.snapManager().latestGenerated(regionId);
-        if (latest.isPresent() && latest.get().getMetadata().getIndex() >= truncatedIndex()) {
+        if (latest.isPresent() && latest.get().getMetadata().getIndex() >= truncatedIndex()
+                && snapshotRegion(latest.get()).getRegionEpoch().equals(region.getRegionEpoch())) {
             return latest.get();
         }
         if (!regionWorker.isGenerating(regionId)) {
