@@ -2,13 +2,17 @@ package tinykv.labs.handouts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -39,10 +43,10 @@ final class CodeNames {
      * Methods that calls in a handout may reach besides the kit's own: arithmetic ({@code min(a, b)}), the
      * collections the kit's fields are ({@code prs.get(from)}), and every protobuf message's.
      */
-    private static final Set<String> LIBRARY_METHODS = Stream.of(Math.class, Object.class, java.util.Map.class,
-                    java.util.List.class, java.util.Optional.class, com.google.protobuf.Message.class)
-            .flatMap(c -> Stream.of(c.getMethods())).map(java.lang.reflect.Method::getName)
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> LIBRARY_METHODS = Stream.of(Math.class, Object.class, Map.class, List.class,
+                    Optional.class, com.google.protobuf.Message.class)
+            .flatMap(c -> Stream.of(c.getMethods())).map(Method::getName)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final KitTypes types;
     private final Path root;
@@ -76,7 +80,7 @@ final class CodeNames {
                     : Optional.of("`" + code + "` is not a class or package of the kit or of java.base");
         }
         if (CHAIN.matcher(code).matches()) {
-            java.util.regex.Matcher call = CHAIN_CALL.matcher(code);
+            Matcher call = CHAIN_CALL.matcher(code);
             while (call.find()) {
                 if (!isMethod(call.group(1))) {
                     return Optional.of("`" + code + "`: no class of the kit has a method " + call.group(1) + "()");

@@ -1,14 +1,19 @@
 package tinykv.labs.handouts;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import tinykv.labs.LabPart;
 import tinykv.labs.StagedTests;
 
@@ -137,7 +142,8 @@ public final class HandoutCheck {
         if (command.matches(".*(<|\\[|\\.\\.\\.|…).*")) {
             return Optional.empty(); // a pattern such as `make lab2b [TEST=...]`, not a command
         }
-        List<String> words = List.of(command.split("\\s+")).subList(1, command.split("\\s+").length);
+        String[] all = command.split("\\s+");
+        List<String> words = List.of(all).subList(1, all.length);
         String target = null;
         for (String word : words) {
             int eq = word.indexOf('=');
@@ -180,12 +186,12 @@ public final class HandoutCheck {
     }
 
     private static List<String> tagOfName(String name) {
-        var m = TEST_NAME.matcher(name);
+        Matcher m = TEST_NAME.matcher(name);
         return m.matches() ? List.of("lab" + m.group(1).toLowerCase(Locale.ROOT)) : List.of();
     }
 
     private static boolean isLabPart(String value) {
-        return java.util.Arrays.stream(LabPart.values()).anyMatch(p -> p.suffix().equalsIgnoreCase(value));
+        return Arrays.stream(LabPart.values()).anyMatch(p -> p.suffix().equalsIgnoreCase(value));
     }
 
     /** A relative link resolves to a file, and its #anchor (if any) to a heading of that file. */
@@ -213,10 +219,10 @@ public final class HandoutCheck {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (var list = Files.list(dir)) {
+        try (Stream<Path> list = Files.list(dir)) {
             return list.filter(p -> p.toString().endsWith(".md")).sorted().toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot list " + dir, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
     }
 

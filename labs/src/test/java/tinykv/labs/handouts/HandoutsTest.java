@@ -2,6 +2,7 @@ package tinykv.labs.handouts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The handouts in both languages agree with each other and with the kit (issue 13). */
 @Tag("kit")
@@ -63,7 +65,7 @@ class HandoutsTest {
 
     @Test
     @DisplayName("a Chinese handout that names no English commit, or does not link the glossary, is found out")
-    void commitLineAndGlossaryLinkAreRequired(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+    void commitLineAndGlossaryLinkAreRequired(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("zh"));
         Files.writeString(dir.resolve("lab9y.md"), "# Lab 9Y\n");
         Files.writeString(dir.resolve("zh/lab9y.md"), "<!-- en: Lab 9Y -->\n# 实验 9Y\n");

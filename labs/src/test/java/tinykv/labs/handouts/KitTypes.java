@@ -1,5 +1,6 @@
 package tinykv.labs.handouts;
 
+import com.google.protobuf.MessageOrBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -105,7 +106,7 @@ final class KitTypes {
             if (hasMethod(c, name) || (!called && hasField(c, name))) {
                 return true;
             }
-            if (com.google.protobuf.MessageOrBuilder.class.isAssignableFrom(c)
+            if (MessageOrBuilder.class.isAssignableFrom(c)
                     && hasMethod(c, "get" + protoCamel(name))) {
                 return true;
             }

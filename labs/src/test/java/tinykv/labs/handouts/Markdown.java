@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,7 +111,7 @@ record Markdown(Path file, List<Heading> headings, List<Span> spans, List<Line> 
 
     /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
     static String anchor(String heading) {
-        return heading.strip().toLowerCase(java.util.Locale.ROOT)
+        return heading.strip().toLowerCase(Locale.ROOT)
                 .replaceAll("[^\\p{L}\\p{N}\\p{M} _-]", "")
                 .replace(' ', '-');
     }
