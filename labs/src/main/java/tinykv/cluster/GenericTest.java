@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import tinykv.kv.raftstore.StoreConfig;
 import tinykv.sim.Simulator;
@@ -66,7 +67,7 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
             throw new IllegalArgumentException("maxRaftLog must be positive, or 0 for no limit, was " + maxRaftLog);
         }
         EnumSet<Option> copy = EnumSet.noneOf(Option.class);
-        copy.addAll(options);
+        copy.addAll(Objects.requireNonNull(options, "options"));
         options = Collections.unmodifiableSet(copy);
     }
 
