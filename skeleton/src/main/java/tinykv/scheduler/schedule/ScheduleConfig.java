@@ -36,6 +36,10 @@ public record ScheduleConfig(int maxReplicas, Duration maxStoreDownTime, int lea
         return new ScheduleConfig(replicas, maxStoreDownTime, leaderScheduleLimit, regionScheduleLimit);
     }
 
+    public ScheduleConfig withRegionScheduleLimit(int limit) {
+        return new ScheduleConfig(maxReplicas, maxStoreDownTime, leaderScheduleLimit, limit);
+    }
+
     public ScheduleConfig withMaxStoreDownTime(Duration downTime) {
         return new ScheduleConfig(maxReplicas, downTime, leaderScheduleLimit, regionScheduleLimit);
     }
