@@ -261,6 +261,20 @@ class ClusterInfo3CTest {
                 .isEmpty();
         cluster.processRegionHeartbeat(region3);
         checkRegionByKey("n", region3);
+
+        // Differs from TinyKV: stale heartbeats after the splits are refused and change nothing. First one
+        // of region 1 from before the splits (same id, lower version), then one of a region the scheduler
+        // never saw whose range overlaps regions 2 and 3 at a lower version than theirs.
+        List<RegionInfo> known = cluster.getRegions();
+        RegionInfo beforeSplits = RegionInfo.withoutLeader(Region.newBuilder().setId(1).setRegionEpoch(epoch).build());
+        RegionInfo overlapping = RegionInfo.withoutLeader(Region.newBuilder().setId(5).setStartKey(key("l"))
+                .setEndKey(key("n")).setRegionEpoch(RegionEpoch.newBuilder().setConfVer(1)).build());
+        for (RegionInfo stale : List.of(beforeSplits, overlapping)) {
+            assertThatThrownBy(() -> cluster.processRegionHeartbeat(stale)).as("heartbeat of %s", stale)
+                    .isInstanceOf(StaleRegionError.class).hasMessageContaining("region " + stale.id());
+            assertThat(cluster.getRegions()).as("regions after the stale heartbeat of %s", stale)
+                    .containsExactlyElementsOf(known);
+        }
     }
 
     /** Seven rounds of splitting every region in two, seven of merging pairs, then splits and merges mixed. */

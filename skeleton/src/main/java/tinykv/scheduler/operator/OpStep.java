@@ -22,8 +22,9 @@ public sealed interface OpStep {
     boolean confVerChanged(RegionInfo region);
 
     /**
-     * Puts this (unfinished) step into the answer to {@code region}'s heartbeat as a command for its leader;
-     * or, if the step cannot be carried out on the region as it is now, leaves the answer alone and says why.
+     * Puts this (unfinished) step into the answer to {@code region}'s heartbeat as a command for its leader,
+     * unless there is nothing to ask for now (an added peer still catching up); or, if the step cannot be
+     * carried out on the region as it is now, leaves the answer alone and says why.
      */
     Optional<String> addTo(RegionHeartbeatResponse.Builder response, RegionInfo region);
 
@@ -43,9 +44,12 @@ public sealed interface OpStep {
         @Override
         public Optional<String> addTo(RegionHeartbeatResponse.Builder response, RegionInfo region) {
             Optional<Peer> present = region.storePeer(toStore);
-            if (present.isPresent()) {
+            if (present.isPresent() && present.get().getId() != peerId) {
                 return Optional.of("cannot " + this + ": store " + toStore + " already holds peer "
                         + present.get().getId() + " of region " + region.id());
+            }
+            if (present.isPresent()) {
+                return Optional.empty(); // added, still catching up: nothing to ask, wait for it
             }
             response.setChangePeer(ChangePeer.newBuilder().setChangeType(ConfChangeType.AddNode)
                     .setPeer(Peer.newBuilder().setId(peerId).setStoreId(toStore)));

@@ -110,7 +110,8 @@ public final class OperatorController {
             end(op, OperatorStatus.CANCEL, impossible.get());
             return Optional.empty();
         }
-        return Optional.of(response.build());
+        boolean hasCommand = response.hasChangePeer() || response.hasTransferLeader();
+        return hasCommand ? Optional.of(response.build()) : Optional.empty();
     }
 
     private void end(Operator op, OperatorStatus status, String reason) {
