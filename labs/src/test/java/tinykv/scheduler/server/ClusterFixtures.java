@@ -105,6 +105,12 @@ final class ClusterFixtures {
         return results;
     }
 
+    private static Map<Long, RegionInfo> byId(Collection<RegionInfo> regions) {
+        Map<Long, RegionInfo> byId = new TreeMap<>();
+        regions.forEach(region -> byId.put(region.id(), region));
+        return byId;
+    }
+
     private static RegionInfo withId(RegionInfo region, long id) {
         return region.withMeta(region.meta().toBuilder().setId(id).build());
     }
@@ -133,7 +139,7 @@ final class ClusterFixtures {
                 }
             }
         }
-        assertThat(core.getRegions()).as("the regions the scheduler knows").containsExactlyInAnyOrderElementsOf(regions);
+        assertThat(byId(core.getRegions())).as("the regions the scheduler knows, by id").isEqualTo(byId(regions));
         assertThat(core.treeLength()).as("regions in the key-range tree").isEqualTo(regions.size());
         regionCount.forEach((store, count) -> assertThat(core.getStoreRegionCount(store))
                 .as("regions with a peer on store %d", store).isEqualTo(count));
@@ -141,8 +147,8 @@ final class ClusterFixtures {
                 .as("regions led from store %d", store).isEqualTo(count));
         followerCount.forEach((store, count) -> assertThat(core.getStoreFollowerCount(store))
                 .as("regions with a follower on store %d", store).isEqualTo(count));
-        assertThat(core.getMetaRegions()).as("the region metas the scheduler knows")
-                .containsExactlyInAnyOrderElementsOf(regions.stream().map(RegionInfo::meta).toList());
+        assertThat(core.getMetaRegions()).as("the region metas the scheduler knows, in id order")
+                .isEqualTo(byId(regions).values().stream().map(RegionInfo::meta).toList());
         for (StoreInfo store : core.getStores()) {
             long id = store.id();
             StoreStatus counted = new StoreStatus(core.getStoreLeaderCount(id), core.getStoreRegionCount(id),
