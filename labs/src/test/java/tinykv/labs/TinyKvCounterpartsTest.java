@@ -67,6 +67,14 @@ class TinyKvCounterpartsTest {
                     "TestLeaderTransferBack3A", "TestLeaderTransferSecondTransferToAnotherNode3A",
                     "TestTransferNonMember3A", "TestRawNodeProposeAndConfChange3A",
                     "TestRawNodeProposeAddDuplicateNode3A"),
+            LabPart.LAB3B, List.of(
+                    "TestTransferLeader3B", "TestBasicConfChange3B", "TestConfChangeRemoveLeader3B",
+                    "TestConfChangeRecover3B", "TestConfChangeRecoverManyClients3B", "TestConfChangeUnreliable3B",
+                    "TestConfChangeUnreliableRecover3B", "TestConfChangeSnapshotUnreliableRecover3B",
+                    "TestConfChangeSnapshotUnreliableRecoverConcurrentPartition3B", "TestOneSplit3B",
+                    "TestSplitRecover3B", "TestSplitRecoverManyClients3B", "TestSplitUnreliable3B",
+                    "TestSplitUnreliableRecover3B", "TestSplitConfChangeSnapshotUnreliableRecover3B",
+                    "TestSplitConfChangeSnapshotUnreliableRecoverConcurrentPartition3B"),
             LabPart.LAB3C, List.of(
                     "TestRegionNotUpdate3C", "TestRegionUpdateVersion3C", "TestRegionWithStaleVersion3C",
                     "TestRegionUpdateVersionAndConfver3C", "TestRegionWithStaleConfVer3C",
@@ -79,7 +87,7 @@ class TinyKvCounterpartsTest {
 
     @Test
     @DisplayName("the list holds the 75 Raft tests of 2AA (24), 2AB (26), 2AC (2), 2C (7), 3A (16), the 11 of 2B, "
-            + "the 6 raftstore tests of 2C and the 22 scheduler tests of 3C")
+            + "the 6 raftstore tests of 2C, the 16 raftstore tests of 3B and the 22 scheduler tests of 3C")
     void listIsComplete() {
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AA)).hasSize(24);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AB)).hasSize(26);
@@ -87,8 +95,9 @@ class TinyKvCounterpartsTest {
         assertThat(TINYKV_TESTS.get(LabPart.LAB2B)).hasSize(11);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2C)).hasSize(13);
         assertThat(TINYKV_TESTS.get(LabPart.LAB3A)).hasSize(16);
+        assertThat(TINYKV_TESTS.get(LabPart.LAB3B)).hasSize(16);
         assertThat(TINYKV_TESTS.get(LabPart.LAB3C)).hasSize(22);
-        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(114);
+        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(130);
     }
 
     @Test
