@@ -11,6 +11,7 @@ import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.storage.KeyRange;
 import tinykv.kv.storage.RegionReader;
 import tinykv.kv.raftstore.Callback;
+import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
 import tinykv.proto.errorpb.Error;
 import tinykv.proto.metapb.Peer;
@@ -107,9 +108,9 @@ final class CommandClient {
     // ---- the leader ----------------------------------------------------------------------------------------
 
     /**
-     * Sends {@code request} to its region's leader, following NotLeader hints and retrying on stale commands;
-     * an epoch mismatch is answered as it is (the request needs the region's new epoch); empty once
-     * {@code timeout} has passed (TinyKV's CallCommandOnLeader).
+     * Sends {@code request} to its region's leader, following NotLeader hints and retrying on stale commands and
+     * on a leader that is behind the request's epoch; a request older than the region is answered with its
+     * epoch mismatch at once; empty once {@code timeout} has passed (TinyKV's CallCommandOnLeader).
      */
     void callCommandOnLeader(RaftCmdRequest request, Duration timeout, Consumer<Optional<CommandResult>> then) {
         long start = sim.now();
@@ -148,10 +149,11 @@ final class CommandClient {
                 return;
             }
             Error error = result.get().response().getHeader().getError();
-            // Differs from TinyKV: an epoch mismatch is handed back at once instead of retried with the same stale
-            // epoch until the timeout (5 s per split the client did not know of); the caller asks the scheduler
-            // for the region again.
-            if (error.hasStaleCommand() || error.hasNotLeader()) {
+            // Differs from TinyKV: an epoch mismatch is retried only while the leader is behind the request (it has
+            // yet to apply a change the scheduler already knows); a request older than the region is handed back
+            // at once instead of retried with its stale epoch until the timeout (5 s per split the client did not
+            // know of), and the caller asks the scheduler for the region again.
+            if (error.hasStaleCommand() || error.hasNotLeader() || isLeaderBehind(request, error)) {
                 result.get().discard();
                 if (error.hasNotLeader() && error.getNotLeader().hasLeader()) {
                     tryLeader(request, Optional.of(error.getNotLeader().getLeader()), start, timeout, then);
@@ -162,6 +164,17 @@ final class CommandClient {
             }
             then.accept(result);
         });
+    }
+
+    /** Whether an epoch mismatch says the answering peer has an older epoch of the region than the request. */
+    private static boolean isLeaderBehind(RaftCmdRequest request, Error error) {
+        if (!error.hasEpochNotMatch()) {
+            return false;
+        }
+        long regionId = request.getHeader().getRegionId();
+        return error.getEpochNotMatch().getCurrentRegionsList().stream()
+                .filter(region -> region.getId() == regionId)
+                .anyMatch(region -> RegionChecks.isEpochStale(region.getRegionEpoch(), request.getHeader().getRegionEpoch()));
     }
 
     /** The region's leader as the scheduler knows it, asked until known or for 5 s (TinyKV's LeaderOfRegion). */

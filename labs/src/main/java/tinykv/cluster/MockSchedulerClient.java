@@ -266,9 +266,9 @@ public final class MockSchedulerClient implements SchedulerClient {
             throw new AssertionError("region " + regionId(region) + " reports a start key after its end key");
         }
         while (true) {
-            Optional<Region> found = findRegion(region.getStartKey());
+            Optional<Region> found = firstOverlapping(KeyRange.of(region));
             if (found.isEmpty()) {
-                addRegion(region);
+                addRegion(region); // nothing known overlaps the reported range
                 return true;
             }
             Region known = found.get();
@@ -282,16 +282,25 @@ public final class MockSchedulerClient implements SchedulerClient {
                 }
                 return true;
             }
-            if (KeyRange.exceedsEndKey(known.getStartKey(), region.getEndKey())) {
-                addRegion(region); // nothing known overlaps the reported range
-                return true;
-            }
             // The reported range overlaps a known one (after a split, say): the newer one wins.
             if (region.getRegionEpoch().getVersion() <= known.getRegionEpoch().getVersion()) {
                 return false;
             }
             removeRegion(known);
         }
+    }
+
+    /**
+     * The known region that holds the range's start, or else the first one starting inside the range: a range
+     * reported after a split may start in a gap the scheduler has not heard of yet and still cover known regions.
+     */
+    private Optional<Region> firstOverlapping(KeyRange range) {
+        Optional<Region> holdingStart = findRegion(range.start());
+        if (holdingStart.isPresent()) {
+            return holdingStart;
+        }
+        Map.Entry<ByteString, Region> next = regionsByStartKey.ceilingEntry(range.start());
+        return next == null || range.isPastEnd(next.getKey()) ? Optional.empty() : Optional.of(next.getValue());
     }
 
     /** TinyKV's handleHeartbeatConfVersion: takes the reported peers if they are newer; false if stale. */
