@@ -72,8 +72,11 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
         SPLIT,
     }
 
-    /** What one run did, for summaries and benchmarks; snapshots count transfers completed (lab 2C). */
-    public record Outcome(long operations, long virtualMillis, long events, long snapshotsSent) {}
+    /**
+     * What one run did, for summaries and benchmarks; snapshots count transfers completed (lab 2C), regions those
+     * the scheduler knows at the end (lab 3B).
+     */
+    public record Outcome(long operations, long virtualMillis, long events, long snapshotsSent, int regions) {}
 
     public GenericTest {
         if (clients < 1) {
@@ -133,7 +136,8 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
             }
             long snapshotsSent = cluster.storeIds().stream()
                     .mapToLong(store -> cluster.snapshotStats(store).transfersCompleted()).sum();
-            return new Outcome(operations, sim.now(), sim.eventsProcessed(), snapshotsSent);
+            return new Outcome(operations, sim.now(), sim.eventsProcessed(), snapshotsSent,
+                    cluster.scheduler().regions().size());
         } finally {
             System.out.println(sim.summaryLine(testName));
         }
