@@ -55,21 +55,29 @@ $(error LOG_LEVEL must be debug, info, warn, error or off, was '$(LOG_LEVEL)')
 endif
 endif
 
-# Runs the staged tests of the given JUnit tags against $(IMPL): a quiet build (compile errors still
-# show), then only the labs tests, one line per test.
+# Runs the staged tests of the given JUnit tags against $(IMPL), through the fast path (tools/loop): it
+# recompiles only what changed (compile errors show as Maven shows them) and runs the tests in one JVM,
+# with the console of `mvn surefire:test`. It installs nothing in ~/.m2 and reads nothing of the kit's
+# from there; Maven runs only for protoc and the class path, when a pom or a proto changed.
 define run_labs
-	$(MVN) $(MVN_FLAGS) -q -pl labs -am install -DskipTests -Dimpl=$(IMPL)
-	$(if $(RUNS),$(call run_seeds,$(1)),$(call run_once,$(1)))
+	@$(loop_tool)
+	$(LOOP) --impl $(IMPL) --mvn '$(MVN) $(MVN_FLAGS)' $(if $(RUNS),$(call run_seeds,$(1)),$(call run_once,$(1)))
 endef
 
 run_log = $(if $(LOG_LEVEL),-Dtinykv.log=$(LOG_LEVEL))
-run_once = $(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups='$(1)' \
-	  -Dsurefire.failIfNoSpecifiedTests=false $(if $(TEST),-Dtinykv.test=$(TEST) -DfailIfNoTests=true) \
-	  $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
+run_once = --tags '$(1)' $(if $(TEST),--fail-if-no-tests)
 # RUNS=n: one JVM runs the selected tests once per seed (tinykv.labs.SeedRuns) and lists the failing seeds.
-run_seeds = $(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dgroups=runs \
-	  -Dsurefire.failIfNoSpecifiedTests=false -Dtinykv.runs=$(RUNS) -Dtinykv.runs.tags='$(1)' \
-	  $(if $(TEST),-Dtinykv.runs.test=$(TEST)) $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
+run_seeds = --tags runs
+
+# The JVM of the fast path; the system properties reach the tests as Surefire's would.
+LOOP_CLASSES := target/loop/tool
+LOOP = java -Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $(LOOP_CLASSES) \
+  $(if $(TEST),$(if $(RUNS),-Dtinykv.runs.test=$(TEST),-Dtinykv.test=$(TEST))) $(if $(SEED),-Dtinykv.seed=$(SEED)) \
+  $(if $(RUNS),-Dtinykv.runs=$(RUNS) -Dtinykv.runs.tags='$(1)') $(run_log) tinykv.loop.LabLoop
+# Compiles the fast path itself when one of its sources is newer than its classes.
+loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
+  && test -z "$$(find tools/loop -name '*.java' -newer $(LOOP_CLASSES)/tinykv/loop/LabLoop.class)"; } \
+  || { rm -rf $(LOOP_CLASSES) && javac -d $(LOOP_CLASSES) tools/loop/*.java; }
 
 .DEFAULT_GOAL := help
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3c bench grade test compile clean \
@@ -119,7 +127,7 @@ bench: ## Committed operations per wall second of $(IMPL) on 5 stores, 5 clients
 
 grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.json, target/grade/junit/
 	@mkdir -p target/grade
-	@if ! $(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=$(IMPL) -pl grading -am > target/grade/build.log 2>&1; then \
+	@if ! $(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=$(IMPL) -pl grading -am > target/grade/build.log 2>&1; then \
 	  cat target/grade/build.log; \
 	  java grading/src/main/java/tinykv/grading/NotCompiled.java target/grade/build.log target/grade; \
 	  exit $(if $(REQUIRE_FULL),1,0); \
@@ -128,25 +136,25 @@ grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.
 	  $(if $(REQUIRE_FULL),--require-full) $(if $(COVERAGE),--coverage)
 
 coverage: ## JaCoCo HTML report of the student classes each part's tests reach (LAB=2aa): target/coverage/<part>/
-	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=$(IMPL) -pl grading -am
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=$(IMPL) -pl grading -am
 	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' --coverage \
 	  --out target/coverage/grade
 
 ifneq ($(INSTRUCTOR),)
 test: ## The kit's own tests: reference passes all, skeleton fails each with its TODO, the grader, the student kit
-	$(MVN) $(MVN_FLAGS) install -Dimpl=reference
-	$(MVN) $(MVN_FLAGS) -pl labs test -Dimpl=skeleton -Dgroups=kit
+	$(MVN) $(MVN_FLAGS) verify -Dimpl=reference
+	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=skeleton -Dgroups=kit
 	$(MAKE) --no-print-directory handout-check
 	$(MAKE) --no-print-directory batch-check
 
 grade-submissions: handout ## Grade every submission in DIR=folder: one results.json each and scores.csv
 	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
-	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=skeleton -pl grading -am
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
 	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --out target/grade-submissions \
 	  --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds $(SEEDS) --salt '$(SALT)'
 
 handout: ## Write the student kit to target/handout/ and target/handout.tar.gz (no reference, no hidden tests)
-	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dimpl=skeleton -pl grading -am
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
 	$(GRADER) tinykv.grading.Handout . target/handout
 	tar -czf target/handout.tar.gz -C target handout
 	@echo "Student kit: target/handout/ and target/handout.tar.gz"
@@ -180,12 +188,12 @@ batch-check: handout
 	@echo "batch check: the tampered test file was ignored and named, the broken skeleton got 'does not compile'"
 else
 test: ## The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
-	$(MVN) $(MVN_FLAGS) install -DskipTests
+	$(MVN) $(MVN_FLAGS) package -DskipTests
 	$(MVN) $(MVN_FLAGS) -pl skeleton test
 endif
 
 compile: ## Compile everything (skeleton, reference, labs) without running tests
-	$(MVN) $(MVN_FLAGS) install -DskipTests -Dimpl=$(IMPL)
+	$(MVN) $(MVN_FLAGS) package -DskipTests -Dimpl=$(IMPL)
 
 clean: ## Remove build output
 	$(MVN) $(MVN_FLAGS) -q clean
