@@ -27,13 +27,11 @@ import javax.tools.ToolProvider;
  * into a {@link CompileFailure} worded as Maven's compiler plugin words them.
  */
 final class Javac {
-    private final JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     private final List<String> options;
+    /** Loaded on first use: a run with nothing to compile does not pay for starting the compiler. */
+    private JavaCompiler compiler;
 
     Javac(String release) {
-        if (compiler == null) {
-            throw new IllegalStateException("no Java compiler in this runtime: run make with a JDK, not a JRE");
-        }
         // No annotation processors (the kit has none) and no source path: only the given files are compiled,
         // everything else comes from class files.
         options = List.of("--release", release, "-g", "-proc:none", "-implicit:none", "-nowarn", "-Xlint:none",
@@ -47,6 +45,12 @@ final class Javac {
     /** Compiles the sources into {@code output}; returns, per source URI, the class files it wrote (relative paths). */
     Map<String, List<String>> compile(String unit, List<Path> sources, List<Path> classpath, Path output)
             throws CompileFailure {
+        if (compiler == null) {
+            compiler = ToolProvider.getSystemJavaCompiler();
+            if (compiler == null) {
+                throw new IllegalStateException("no Java compiler in this runtime: run make with a JDK, not a JRE");
+            }
+        }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, List<String>> produced = new HashMap<>();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {

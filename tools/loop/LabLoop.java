@@ -65,7 +65,10 @@ public final class LabLoop {
             if (System.getProperty("tinykv.seed") == null) {
                 System.setProperty("tinykv.seed", "1");
             }
-            System.exit(runTests(runtime, testClasses, tags, failIfNoTests));
+            Timer timer = new Timer();
+            int status = runTests(runtime, testClasses, tags, failIfNoTests);
+            timer.lap("tests");
+            System.exit(status);
         }
     }
 
@@ -154,7 +157,7 @@ public final class LabLoop {
             this.labsJars = maven.labsJars();
             Path implDir = loop.resolve(impl);
             protos = new Unit("protos", List.of(maven.generatedProtos()), loop.resolve("protos/classes"),
-                    maven.skeletonJars());
+                    maven.skeletonJars(), true);
             List<Path> mainRoots = new ArrayList<>(List.of(repo.resolve("skeleton/src/main/java")));
             if (impl.equals("reference")) {
                 mainRoots.add(repo.resolve("reference/src/main/java"));

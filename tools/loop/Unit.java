@@ -39,7 +39,18 @@ final class Unit {
     private final List<Path> classpath;
     private final Path stateFile;
 
+    /**
+     * Sources that only change when the upstream key does (the protobuf code: protoc writes it when Maven runs,
+     * and the protos and poms are in that key): with the key unchanged, they are not even listed.
+     */
+    private final boolean generated;
+
     Unit(String name, List<Path> roots, Path output, List<Path> classpath) {
+        this(name, roots, output, classpath, false);
+    }
+
+    Unit(String name, List<Path> roots, Path output, List<Path> classpath, boolean generated) {
+        this.generated = generated;
         this.name = name;
         this.roots = roots;
         this.output = output;
@@ -61,8 +72,11 @@ final class Unit {
      */
     String build(Javac javac, String upstreamKey) throws CompileFailure, IOException {
         String key = Stamps.hash(upstreamKey + "\n" + name + "\n" + roots + "\n" + classpath + "\n" + javac.options());
-        Map<String, Path> sources = sources();
         State previous = State.read(stateFile);
+        if (generated && previous != null && previous.key.equals(key) && Files.isDirectory(output)) {
+            return previous.abiKey();
+        }
+        Map<String, Path> sources = sources();
         if (previous == null || !previous.key.equals(key) || !previous.sources.keySet().equals(sources.keySet())
                 || !Files.isDirectory(output)) {
             return compileAll(javac, key, sources);
