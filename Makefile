@@ -80,8 +80,8 @@ loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
   || { rm -rf $(LOOP_CLASSES) && javac -d $(LOOP_CLASSES) tools/loop/*.java; }
 
 .DEFAULT_GOAL := help
-.PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3c bench grade test compile clean \
-  grade-submissions handout handout-check batch-check gradescope coverage
+.PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3c bench bench-loop grade test compile clean \
+  grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check
 
 help: ## List the targets
 	@echo "TinyKV Labs for Java"
@@ -121,9 +121,11 @@ lab3b lab3c:
 	@exit 2
 
 bench: ## Committed operations per wall second of $(IMPL) on 5 stores, 5 clients, a reliable network
-	$(MVN) $(MVN_FLAGS) -q -pl labs -am install -DskipTests -Dimpl=$(IMPL)
-	$(MVN) $(MVN_FLAGS) -pl labs surefire:test -Dimpl=$(IMPL) -Dtest=BenchmarkRun -Dtinykv.bench=true \
-	  $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
+	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=$(IMPL) -Dtest=BenchmarkRun -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dtinykv.bench=true $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
+
+bench-loop: ## Wall time of `make lab2aa`: no change, Raft.java touched, a one-line edit (median, min, max of 5)
+	MVN='$(MVN)' tools/bench-loop
 
 grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.json, target/grade/junit/
 	@mkdir -p target/grade
@@ -146,6 +148,8 @@ test: ## The kit's own tests: reference passes all, skeleton fails each with its
 	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=skeleton -Dgroups=kit
 	$(MAKE) --no-print-directory handout-check
 	$(MAKE) --no-print-directory batch-check
+	$(MAKE) --no-print-directory clones-check
+	$(MAKE) --no-print-directory ide-check
 
 grade-submissions: handout ## Grade every submission in DIR=folder: one results.json each and scores.csv
 	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
@@ -170,6 +174,28 @@ gradescope: handout ## Gradescope autograder zip: the kit, the hidden tests, set
 	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
 	cd target/gradescope && zip -qr ../gradescope.zip .
 	@echo "Gradescope autograder: target/gradescope.zip"
+
+# Two student kits on one machine, built and graded at the same time, keep their own builds; the lab
+# loop picks up edits, compile errors and signature changes (see tools/clones-check).
+clones-check: handout
+	MVN='$(MVN) -o' tools/clones-check target/handout reference/src/main/java target/clones-check
+
+# The Maven side of the README's "In your IDE", on a copy of the sources (an IDE's model builds the reference
+# module otherwise): as IntelliJ imports the kit (it sets idea.maven.embedder.version), a staged test fails with
+# make's message and replay line; with the profile impl-reference on (impl-skeleton off) it passes against the
+# reference, whose module then compiles only its own files, each class once.
+IDE_MODEL = -Didea.maven.embedder.version=ide-check -Dtest='Raft2AATest\#leaderCycle2AA' -Dsurefire.failIfNoSpecifiedTests=false
+ide-check:
+	rm -rf target/ide-check && mkdir -p target/ide-check/repo
+	tar -cf - --exclude=target --exclude=.git . | tar -xf - -C target/ide-check/repo
+	cd target/ide-check/repo && ! $(MVN) $(MVN_FLAGS) -o $(IDE_MODEL) -pl labs -am test > ../skeleton.log 2>&1
+	grep -q 'tinykv.Todo: lab2aa: new Raft(Config) is not implemented' target/ide-check/skeleton.log
+	grep -q 'Replay this failure exactly with: make lab2aa TEST=leaderCycle2AA SEED=1' target/ide-check/skeleton.log
+	cd target/ide-check/repo && $(MVN) $(MVN_FLAGS) -o $(IDE_MODEL) -P 'impl-reference,!impl-skeleton' -pl labs -am test \
+	  > ../reference.log 2>&1 || { tail -40 ../reference.log; exit 1; }
+	test "$$(find target/ide-check/repo/reference/target/classes -name '*.class' ! -name '*$$*' | wc -l)" \
+	  = "$$(find reference/src/main/java -name '*.java' | wc -l)"
+	@echo "ide check: the IDE's model runs a staged test with make's failure and replay line; the reference module holds each of its classes once"
 
 # Batch grading against two hostile submissions: one replaced a test file with one that always passes
 # (graded with the kit's test: 0 points, the change named), one does not compile (that verdict on every test).
