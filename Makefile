@@ -81,7 +81,7 @@ loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
 
 .DEFAULT_GOAL := help
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3c bench bench-loop grade test compile clean \
-  grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check
+  grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check console-check
 
 help: ## List the targets
 	@echo "TinyKV Labs for Java"
@@ -148,6 +148,7 @@ test: ## The kit's own tests: reference passes all, skeleton fails each with its
 	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=skeleton -Dgroups=kit
 	$(MAKE) --no-print-directory handout-check
 	$(MAKE) --no-print-directory batch-check
+	$(MAKE) --no-print-directory console-check
 	$(MAKE) --no-print-directory clones-check
 	$(MAKE) --no-print-directory ide-check
 
@@ -174,6 +175,20 @@ gradescope: handout ## Gradescope autograder zip: the kit, the hidden tests, set
 	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
 	cd target/gradescope && zip -qr ../gradescope.zip .
 	@echo "Gradescope autograder: target/gradescope.zip"
+
+# The lab targets print what `mvn surefire:test` prints: the same tests, trees, failures and replay lines
+# (times aside), here for lab 2AC on the skeleton (every test fails at a stub).
+console_tests = awk '/ T E S T S$$/ { n++ } { if (n) block[n] = block[n] $$0 "\n" } END { printf "%s", block[n] }' $(1) \
+  | sed -n '/ T E S T S$$/,/Tests run:/p' | sed -E 's/ - [0-9.]+ s$$//'
+console-check:
+	rm -rf target/console-check && mkdir -p target/console-check
+	! $(MVN) $(MVN_FLAGS) -o -pl labs -am test -Dimpl=skeleton -Dgroups=lab2ac > target/console-check/maven.log 2>&1
+	! $(MAKE) --no-print-directory lab2ac MVN='$(MVN) -o' > target/console-check/loop.log 2>&1
+	$(call console_tests,target/console-check/maven.log) > target/console-check/maven.tests
+	$(call console_tests,target/console-check/loop.log) > target/console-check/loop.tests
+	grep -q 'Replay this failure exactly with: make lab2ac' target/console-check/loop.tests
+	diff target/console-check/maven.tests target/console-check/loop.tests
+	@echo "console check: make lab2ac printed what mvn surefire:test prints"
 
 # Two student kits on one machine, built and graded at the same time, keep their own builds; the lab
 # loop picks up edits, compile errors and signature changes (see tools/clones-check).
