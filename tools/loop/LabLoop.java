@@ -96,9 +96,10 @@ public final class LabLoop {
         }
         URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
+        String reports = Path.of("labs/target/surefire-reports").toAbsolutePath().toString();
         String[] arguments = failIfNoTests
-                ? new String[] {testClasses.toString(), tags, "--fail-if-no-tests"}
-                : new String[] {testClasses.toString(), tags};
+                ? new String[] {testClasses.toString(), tags, reports, "--fail-if-no-tests"}
+                : new String[] {testClasses.toString(), tags, reports};
         try {
             return (int) loader.loadClass("tinykv.labs.LabLauncher").getMethod("run", String[].class)
                     .invoke(null, (Object) arguments);

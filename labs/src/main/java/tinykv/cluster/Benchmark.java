@@ -1,5 +1,8 @@
 package tinykv.cluster;
 
+import static tinykv.cluster.GenericTest.Option.PARTITIONS;
+import static tinykv.cluster.GenericTest.clients;
+
 import java.util.Locale;
 import tinykv.labs.Seeds;
 import tinykv.sim.Simulator;
@@ -20,13 +23,12 @@ public final class Benchmark {
 
     public static void main(String[] args) {
         long seed = Seeds.current();
-        new GenericTest(5, false, false, false, -1).run("benchmark warm-up", new Simulator(seed), 1, false);
-        measure("5 stores, 5 clients, reliable network, no log GC", new GenericTest(5, false, false, false, -1), seed);
-        measure("5 stores, 5 clients, reliable network, log GC at 100 entries",
-                new GenericTest(5, false, false, false, 100), seed);
-        measure("5 stores, 5 clients, random partitions, no log GC", new GenericTest(5, false, false, true, -1), seed);
+        clients(5).run("benchmark warm-up", new Simulator(seed), 1, false);
+        measure("5 stores, 5 clients, reliable network, no log GC", clients(5), seed);
+        measure("5 stores, 5 clients, reliable network, log GC at 100 entries", clients(5).maxRaftLog(100), seed);
+        measure("5 stores, 5 clients, random partitions, no log GC", clients(5).with(PARTITIONS), seed);
         measure("5 stores, 5 clients, random partitions, log GC at 100 entries (snapshots)",
-                new GenericTest(5, false, false, true, 100), seed);
+                clients(5).with(PARTITIONS).maxRaftLog(100), seed);
     }
 
     private static void measure(String what, GenericTest workload, long seed) {

@@ -2,14 +2,13 @@ package tinykv.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
+import tinykv.kv.storage.KeyRange;
 import tinykv.kv.storage.RegionReader;
 import tinykv.kv.raftstore.Callback;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
@@ -19,8 +18,9 @@ import tinykv.proto.metapb.Region;
 import tinykv.proto.raft_cmdpb.CmdType;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.Request;
-import tinykv.sim.Simulator;
+import tinykv.runtime.Log;
 import tinykv.runtime.Timer;
+import tinykv.sim.Simulator;
 
 /**
  * How a client talks to the cluster, without ever waiting: TinyKV's {@code Request}, {@code CallCommand},
@@ -46,16 +46,20 @@ final class CommandClient {
     private static final int REGION_POLLS = 100;
     private static final long REGION_POLL_MS = 20;
 
-    private final Cluster cluster;
+    private final StoreProcesses stores;
+    private final MockSchedulerClient scheduler;
+    private final Log log;
     private final Simulator sim;
     private final String owner;
     private final SplittableRandom random;
     /** The peer this client last sent a command to, for the report when a request gives up. */
     private Peer lastTarget;
 
-    CommandClient(Cluster cluster, String owner) {
-        this.cluster = cluster;
-        this.sim = cluster.simulator();
+    CommandClient(Simulator sim, StoreProcesses stores, MockSchedulerClient scheduler, Log log, String owner) {
+        this.sim = sim;
+        this.stores = stores;
+        this.scheduler = scheduler;
+        this.log = log;
         this.owner = owner;
         this.random = sim.random(owner);
     }
@@ -73,7 +77,7 @@ final class CommandClient {
     void callCommand(RaftCmdRequest request, Duration timeout, Consumer<Optional<CommandResult>> then) {
         long storeId = request.getHeader().getPeer().getStoreId();
         long regionId = request.getHeader().getRegionId();
-        int incarnation = cluster.incarnation(storeId);
+        int incarnation = stores.incarnation(storeId);
         boolean[] finished = {false};
         Timer timer = sim.schedule(timeout.toMillis(), owner,
                 "command to region " + regionId + " on store " + storeId + " timed out", () -> {
@@ -82,13 +86,13 @@ final class CommandClient {
                         then.accept(Optional.empty());
                     }
                 });
-        cluster.runOnStore(storeId, CLIENT_HOP_MS, "command from " + owner + " to region " + regionId, raftStore -> {
+        stores.runOnStore(storeId, CLIENT_HOP_MS, "command from " + owner + " to region " + regionId, raftStore -> {
             Callback callback = new Callback();
             callback.whenDone(done -> sim.schedule(CLIENT_HOP_MS, owner,
                     "answer from region " + regionId + " on store " + storeId, () -> {
                         CommandResult result = new CommandResult(done.response(), done.snapshot());
                         // A store that stopped since has closed the engines a reader would read.
-                        if (finished[0] || cluster.incarnation(storeId) != incarnation) {
+                        if (finished[0] || stores.incarnation(storeId) != incarnation) {
                             result.discard();
                             return;
                         }
@@ -131,7 +135,7 @@ final class CommandClient {
                         return;
                     }
                     // The scheduler still names the peer that did not answer: try one at random.
-                    Optional<RegionAndLeader> region = cluster.scheduler().getRegionById(regionId);
+                    Optional<RegionAndLeader> region = scheduler.getRegionById(regionId);
                     if (region.isEmpty()) {
                         then.accept(Optional.empty());
                         return;
@@ -159,15 +163,15 @@ final class CommandClient {
     /** The region's leader as the scheduler knows it, asked until known or for 5 s (TinyKV's LeaderOfRegion). */
     void leaderOfRegion(long regionId, Consumer<Optional<Peer>> then) {
         poll(LEADER_POLLS, LEADER_POLL_MS, "leader of region " + regionId,
-                () -> cluster.scheduler().getRegionById(regionId).flatMap(RegionAndLeader::leader), then);
+                () -> scheduler.getRegionById(regionId).flatMap(RegionAndLeader::leader), then);
     }
 
     /** The region holding {@code key}, asked until known or for 2 s (after a split a range may be briefly unknown). */
     void getRegion(byte[] key, Consumer<Region> then) {
-        poll(REGION_POLLS, REGION_POLL_MS, "region of key " + Cluster.text(key),
-                () -> cluster.scheduler().getRegion(key).map(RegionAndLeader::region),
+        poll(REGION_POLLS, REGION_POLL_MS, "region of key " + KeyText.of(key),
+                () -> scheduler.getRegion(key).map(RegionAndLeader::region),
                 region -> then.accept(region.orElseThrow(() -> new AssertionError("the scheduler knows no region "
-                        + "holding key " + Cluster.text(key) + " after " + REGION_POLLS * REGION_POLL_MS + " ms"))));
+                        + "holding key " + KeyText.of(key) + " after " + REGION_POLLS * REGION_POLL_MS + " ms"))));
     }
 
     private <T> void poll(int times, long intervalMs, String what, java.util.function.Supplier<Optional<T>> ask,
@@ -213,7 +217,7 @@ final class CommandClient {
                 throw new AssertionError(String.format(java.util.Locale.ROOT,
                         "request timeout: %s for key %s (region %d) did not succeed in %d tries over %.3fs of "
                                 + "virtual time; last sent to peer %s on store %s; last try: %s", describe(requests),
-                        Cluster.text(key), lastRegionId, tries, (sim.now() - start) / 1000.0,
+                        KeyText.of(key), lastRegionId, tries, (sim.now() - start) / 1000.0,
                         lastTarget == null ? "-" : lastTarget.getId(), lastTarget == null ? "-" : lastTarget.getStoreId(),
                         lastOutcome));
             }
@@ -226,7 +230,7 @@ final class CommandClient {
                         lastOutcome = result.map(r -> "error " + r.response().getHeader().getError())
                                 .orElse("no answer from the leader within " + timeout.toMillis() + " ms");
                         result.ifPresent(CommandResult::discard);
-                        cluster.log().debug("%s: %s on region %d failed (%s), retry in %d ms", owner,
+                        log.debug("%s: %s on region %d failed (%s), retry in %d ms", owner,
                                 describe(requests), region.getId(), lastOutcome, REQUEST_RETRY_MS);
                         sim.schedule(REQUEST_RETRY_MS, owner, "retry " + describe(requests), this::next);
                         return;
@@ -243,13 +247,16 @@ final class CommandClient {
      * The values of the default CF in [{@code start}, {@code end}) across regions (empty end: to the end of
      * the key space): a Snap command per region, then its reader (TinyKV's Scan). Unlike TinyKV's loop,
      * a non-empty start with an empty end scans to the end instead of returning nothing.
+     *
+     * @throws IllegalArgumentException if {@code start} comes after a non-empty {@code end}
      */
     void scan(byte[] start, byte[] end, Consumer<List<byte[]>> then) {
-        scanFrom(start, end, new ArrayList<>(), then);
+        scanFrom(start, KeyRange.of(start, end), new ArrayList<>(), then);
     }
 
-    private void scanFrom(byte[] key, byte[] end, List<byte[]> values, Consumer<List<byte[]>> then) {
-        if (end.length != 0 && Arrays.compareUnsigned(key, end) >= 0) {
+    /** Scans {@code range} from {@code key}, the start of the next region, on. */
+    private void scanFrom(byte[] key, KeyRange range, List<byte[]> values, Consumer<List<byte[]>> then) {
+        if (range.isPastEnd(key)) {
             then.accept(values);
             return;
         }
@@ -259,7 +266,7 @@ final class CommandClient {
                     "a Snap command on region " + region.getId() + " completed without a region reader"));
             try (reader; CfIterator iterator = reader.iterCF(ColumnFamilies.DEFAULT)) {
                 for (iterator.seek(key); iterator.valid(); iterator.next()) {
-                    if (MockSchedulerClient.exceedsEndKey(iterator.key(), end)) {
+                    if (range.isPastEnd(iterator.key())) {
                         break;
                     }
                     values.add(iterator.value());
@@ -269,16 +276,12 @@ final class CommandClient {
             if (next.length == 0) {
                 then.accept(values);
             } else {
-                scanFrom(next, end, values, then);
+                scanFrom(next, range, values, then);
             }
         });
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
-
-    static String hex(byte[] key) {
-        return HexFormat.of().formatHex(key);
-    }
 
     private static String describe(List<Request> requests) {
         return requests.stream().map(r -> r.getCmdType().toString()).toList().toString();

@@ -3,29 +3,33 @@ package tinykv.cluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 import tinykv.kv.raftstore.StoreConfig;
 import tinykv.sim.Simulator;
 
 /**
  * TinyKV's {@code GenericTest} in virtual time: clients append to their own keys while the network
  * misbehaves and stores crash, then every client's appends are checked (all there, each once, in order).
+ * A test describes its run in words, for example
+ * {@code GenericTest.clients(5).with(UNRELIABLE, CRASH).maxRaftLog(100)}.
  *
  * <p>Three rounds. In each: the clients run for 5 virtual seconds (each alternates at random between putting
- * its next value and scanning all its values back, which must match what it put); with an unreliable network
- * about 10% of raft messages are dropped, with partitions the stores are split in two at random every election
- * timeout plus up to 200 ms; with crashes all stores stop after the round and restart an election timeout
- * later. Then each client's values are scanned and checked, and deleted; with {@code maxRaftLog}, a second
- * later no store may keep more than twice that many applied entries in its raft log.
+ * its next value and scanning all its values back, which must match what it put), under the {@link Option}s
+ * the test chose. Then each client's values are scanned and checked, and deleted; with {@code maxRaftLog}, a
+ * second later no store may keep more than twice that many applied entries in its raft log.
  *
  * @param clients how many clients run concurrently
- * @param unreliable drop about 10% of raft messages while the clients run
- * @param crash stop and restart every store after each round
- * @param partitions re-partition the network at random while the clients run
- * @param maxRaftLog if positive, no store may keep more than twice this many applied entries (lab 2C)
+ * @param options what the run does besides the plain workload, in their enum order
+ * @param maxRaftLog if positive, the raft-log GC limit, and no store may keep more than twice this many
+ *     applied entries (lab 2C); 0 for no limit
  */
-public record GenericTest(int clients, boolean unreliable, boolean crash, boolean partitions, int maxRaftLog) {
+public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
     public static final int STORES = 5;
     public static final int ROUNDS = 3;
     public static final Duration ROUND_LENGTH = Duration.ofSeconds(5);
@@ -36,6 +40,22 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
     /** A generous bound on waiting for the clients to finish their last operation; each gives up earlier. */
     private static final Duration CLIENTS_FINISH_BUDGET = Duration.ofSeconds(300);
 
+    /**
+     * What a run does besides the plain workload: the faults it injects, and (from lab 3B) how the workload
+     * runs. A new option is one constant here, and its effect where {@link #run} reads it with {@code has}.
+     */
+    public enum Option {
+        /** About 10% of raft messages are dropped while the clients run (TinyKV's {@code unreliable}). */
+        UNRELIABLE,
+        /** Every store stops after each round and restarts an election timeout later (TinyKV's {@code crash}). */
+        CRASH,
+        /**
+         * The stores are split in two at random every election timeout plus up to 200 ms while the clients
+         * run (TinyKV's {@code partitions}).
+         */
+        PARTITIONS,
+    }
+
     /** What one run did, for summaries and benchmarks; snapshots count transfers completed (lab 2C). */
     public record Outcome(long operations, long virtualMillis, long events, long snapshotsSent) {}
 
@@ -43,6 +63,37 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
         if (clients < 1) {
             throw new IllegalArgumentException("at least one client, was " + clients);
         }
+        if (maxRaftLog < 0) {
+            throw new IllegalArgumentException("maxRaftLog must be positive, or 0 for no limit, was " + maxRaftLog);
+        }
+        EnumSet<Option> copy = EnumSet.noneOf(Option.class);
+        copy.addAll(Objects.requireNonNull(options, "options"));
+        options = Collections.unmodifiableSet(copy);
+    }
+
+    /** {@code clients} clients on a reliable network, no option, no raft-log GC limit. */
+    public static GenericTest clients(int clients) {
+        return new GenericTest(clients, EnumSet.noneOf(Option.class), 0);
+    }
+
+    /** This run, with {@code more} options too. */
+    public GenericTest with(Option... more) {
+        EnumSet<Option> all = EnumSet.noneOf(Option.class);
+        all.addAll(options);
+        all.addAll(Arrays.asList(more));
+        return new GenericTest(clients, all, maxRaftLog);
+    }
+
+    /** This run, with raft-log GC after {@code entries} applied entries, and the lab 2C log check. */
+    public GenericTest maxRaftLog(int entries) {
+        if (entries < 1) {
+            throw new IllegalArgumentException("maxRaftLog needs at least one entry, was " + entries);
+        }
+        return new GenericTest(clients, options, entries);
+    }
+
+    public boolean has(Option option) {
+        return options.contains(option);
     }
 
     /** Runs the test on a fresh cluster; prints the simulator's summary line, even when the test fails. */
@@ -55,10 +106,7 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
      * (for benchmarks, which only count operations).
      */
     public Outcome run(String testName, Simulator sim, int rounds, boolean check) {
-        StoreConfig config = StoreConfig.forTests();
-        if (maxRaftLog > 0) {
-            config = config.withRaftLogGcCountLimit(maxRaftLog);
-        }
+        StoreConfig config = storeConfig();
         long operations = 0;
         try (Cluster cluster = new Cluster(STORES, config, sim)) {
             cluster.start();
@@ -75,6 +123,15 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
         }
     }
 
+    /** TinyKV's test configuration, with what the options and limits change in it. */
+    private StoreConfig storeConfig() {
+        StoreConfig config = StoreConfig.forTests();
+        if (maxRaftLog > 0) {
+            config = config.withRaftLogGcCountLimit(maxRaftLog);
+        }
+        return config;
+    }
+
     private long runRound(Cluster cluster, int round, Duration electionTimeout, boolean check) {
         Simulator sim = cluster.simulator();
         List<AppendClient> appenders = new ArrayList<>();
@@ -84,9 +141,9 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
             appender.start();
         }
         NetworkChaos chaos = null;
-        if (unreliable || partitions) {
+        if (has(Option.UNRELIABLE) || has(Option.PARTITIONS)) {
             sim.runFor(QUIET_START);
-            chaos = new NetworkChaos(cluster, unreliable, partitions, electionTimeout);
+            chaos = new NetworkChaos(cluster, has(Option.UNRELIABLE), has(Option.PARTITIONS), electionTimeout);
             chaos.start();
         }
         sim.runFor(ROUND_LENGTH);
@@ -104,7 +161,7 @@ public record GenericTest(int clients, boolean unreliable, boolean crash, boolea
         sim.mustRunUntil("every client finishes its last operation of round " + round,
                 () -> appenders.stream().allMatch(AppendClient::isIdle), CLIENTS_FINISH_BUDGET);
 
-        if (crash) {
+        if (has(Option.CRASH)) {
             for (long storeId : cluster.storeIds()) {
                 cluster.stopServer(storeId);
             }

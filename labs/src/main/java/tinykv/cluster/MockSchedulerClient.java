@@ -1,7 +1,7 @@
 package tinykv.cluster;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,17 +9,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import com.google.protobuf.TextFormat;
 import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.scheduler.RegionAndLeader;
 import tinykv.kv.raftstore.scheduler.SchedulerClient;
 import tinykv.kv.raftstore.scheduler.SchedulerException;
-import tinykv.kv.storage.RegionReader;
+import tinykv.kv.storage.KeyRange;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.metapb.Store;
 import tinykv.proto.schedulerpb.AskSplitResponse;
 import tinykv.proto.schedulerpb.ChangePeer;
+import tinykv.proto.schedulerpb.ErrorType;
 import tinykv.proto.schedulerpb.RegionHeartbeatRequest;
 import tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import tinykv.proto.schedulerpb.ResponseHeader;
@@ -51,8 +53,8 @@ public final class MockSchedulerClient implements SchedulerClient {
     private final Map<Long, Store> stores = new TreeMap<>();
     private final Map<Long, Consumer<RegionHeartbeatResponse>> responseHandlers = new TreeMap<>();
     /** Regions by start key, in unsigned byte order: the key space from left to right. */
-    private final TreeMap<byte[], Region> regionsByStartKey = new TreeMap<>(Arrays::compareUnsigned);
-    private final Map<Long, byte[]> startKeyByRegionId = new TreeMap<>();
+    private final TreeMap<ByteString, Region> regionsByStartKey = new TreeMap<>(KeyRange.KEY_ORDER);
+    private final Map<Long, ByteString> startKeyByRegionId = new TreeMap<>();
     private final Map<Long, Peer> leaders = new TreeMap<>();
     private final Map<Long, Peer> pendingPeers = new TreeMap<>();
     private final Map<Long, Operator> operators = new LinkedHashMap<>();
@@ -114,26 +116,36 @@ public final class MockSchedulerClient implements SchedulerClient {
     @Override
     public Optional<RegionAndLeader> getRegion(byte[] key) {
         checkBootstrapped();
-        return findRegion(key).map(region -> new RegionAndLeader(region, leaderOf(region.getId())));
+        return regionAndLeader(ByteString.copyFrom(key));
     }
 
     @Override
     public Optional<RegionAndLeader> getRegionById(long regionId) {
         checkBootstrapped();
-        byte[] startKey = startKeyByRegionId.get(regionId);
+        ByteString startKey = startKeyByRegionId.get(regionId);
         if (startKey == null) {
             return Optional.empty();
         }
-        return getRegion(startKey);
+        return regionAndLeader(startKey);
     }
 
     @Override
-    public AskSplitResponse askSplit(Region region) {
-        Region current = getRegionById(region.getId()).map(RegionAndLeader::region)
-                .filter(found -> found.getId() == region.getId())
-                .orElseThrow(() -> new SchedulerException("region " + region.getId() + " not found"));
-        if (RegionChecks.isEpochStale(region.getRegionEpoch(), current.getRegionEpoch())) {
-            throw new SchedulerException("epoch of region " + region.getId() + " is stale");
+    public void askSplit(Region region, Consumer<AskSplitResponse> answer) {
+        AskSplitResponse response = askSplitNow(region);
+        later.run("scheduler answers region " + region.getId() + " split ids", () -> answer.accept(response));
+    }
+
+    /** TinyKV's AskSplit: fresh ids for the new region and each of its peers, if the region is known and current. */
+    private AskSplitResponse askSplitNow(Region region) {
+        Optional<Region> current = getRegionById(region.getId()).map(RegionAndLeader::region)
+                .filter(found -> found.getId() == region.getId());
+        if (current.isEmpty()) {
+            return errorResponse(ErrorType.REGION_NOT_FOUND, "region " + region.getId() + " not found");
+        }
+        if (RegionChecks.isEpochStale(region.getRegionEpoch(), current.get().getRegionEpoch())) {
+            return errorResponse(ErrorType.UNKNOWN, "epoch of region " + region.getId() + " is stale: asked with "
+                    + TextFormat.shortDebugString(region.getRegionEpoch()) + ", current "
+                    + TextFormat.shortDebugString(current.get().getRegionEpoch()));
         }
         AskSplitResponse.Builder response = AskSplitResponse.newBuilder().setHeader(header())
                 .setNewRegionId(allocId());
@@ -141,6 +153,11 @@ public final class MockSchedulerClient implements SchedulerClient {
             response.addNewPeerIds(allocId());
         }
         return response.build();
+    }
+
+    private AskSplitResponse errorResponse(ErrorType type, String message) {
+        return AskSplitResponse.newBuilder().setHeader(header().toBuilder().setError(
+                tinykv.proto.schedulerpb.Error.newBuilder().setType(type).setMessage(message))).build();
     }
 
     @Override
@@ -226,11 +243,11 @@ public final class MockSchedulerClient implements SchedulerClient {
 
     /** TinyKV's handleHeartbeatVersion: takes the reported range if it is newer; false if stale. */
     private boolean updateRangeIfNewer(Region region) {
-        if (exceedsEndKey(region.getStartKey().toByteArray(), region.getEndKey().toByteArray())) {
+        if (KeyRange.exceedsEndKey(region.getStartKey(), region.getEndKey())) {
             throw new AssertionError("region " + regionId(region) + " reports a start key after its end key");
         }
         while (true) {
-            Optional<Region> found = findRegion(region.getStartKey().toByteArray());
+            Optional<Region> found = findRegion(region.getStartKey());
             if (found.isEmpty()) {
                 addRegion(region);
                 return true;
@@ -246,7 +263,7 @@ public final class MockSchedulerClient implements SchedulerClient {
                 }
                 return true;
             }
-            if (exceedsEndKey(known.getStartKey().toByteArray(), region.getEndKey().toByteArray())) {
+            if (KeyRange.exceedsEndKey(known.getStartKey(), region.getEndKey())) {
                 addRegion(region); // nothing known overlaps the reported range
                 return true;
             }
@@ -260,14 +277,14 @@ public final class MockSchedulerClient implements SchedulerClient {
 
     /** TinyKV's handleHeartbeatConfVersion: takes the reported peers if they are newer; false if stale. */
     private boolean updatePeersIfNewer(Region region) {
-        Region known = findRegion(region.getStartKey().toByteArray()).orElseThrow(
+        Region known = findRegion(region.getStartKey()).orElseThrow(
                 () -> new AssertionError("region " + regionId(region) + " vanished from the scheduler"));
         if (RegionChecks.isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
             return false;
         }
         if (region.getRegionEpoch().getConfVer() > known.getRegionEpoch().getConfVer()) {
             checkOneConfChangeApart(known, region);
-            regionsByStartKey.put(region.getStartKey().toByteArray(), region);
+            regionsByStartKey.put(region.getStartKey(), region);
         } else {
             checkSamePeers(known, region);
         }
@@ -303,24 +320,29 @@ public final class MockSchedulerClient implements SchedulerClient {
         }
     }
 
-    private Optional<Region> findRegion(byte[] key) {
-        Map.Entry<byte[], Region> floor = regionsByStartKey.floorEntry(key);
-        if (floor == null || !RegionReader.isInRegion(key, floor.getValue())) {
+    private Optional<RegionAndLeader> regionAndLeader(ByteString key) {
+        return findRegion(key).map(region -> new RegionAndLeader(region, leaderOf(region.getId())));
+    }
+
+    /** The known region whose range holds {@code key}. */
+    private Optional<Region> findRegion(ByteString key) {
+        Map.Entry<ByteString, Region> floor = regionsByStartKey.floorEntry(key);
+        if (floor == null || !KeyRange.of(floor.getValue()).contains(key)) {
             return Optional.empty();
         }
         return Optional.of(floor.getValue());
     }
 
     private void addRegion(Region region) {
-        byte[] startKey = region.getStartKey().toByteArray();
+        ByteString startKey = region.getStartKey();
         startKeyByRegionId.put(region.getId(), startKey);
         regionsByStartKey.put(startKey, region);
     }
 
     private void removeRegion(Region region) {
         startKeyByRegionId.remove(region.getId());
-        findRegion(region.getStartKey().toByteArray()).filter(found -> found.getId() == region.getId())
-                .ifPresent(found -> regionsByStartKey.remove(found.getStartKey().toByteArray()));
+        findRegion(region.getStartKey()).filter(found -> found.getId() == region.getId())
+                .ifPresent(found -> regionsByStartKey.remove(found.getStartKey()));
     }
 
     private Optional<Peer> leaderOf(long regionId) {
@@ -338,11 +360,6 @@ public final class MockSchedulerClient implements SchedulerClient {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
-
-    /** True if {@code key} lies at or past {@code endKey}; an empty end key is the end of the key space. */
-    static boolean exceedsEndKey(byte[] key, byte[] endKey) {
-        return endKey.length > 0 && Arrays.compareUnsigned(key, endKey) >= 0;
-    }
 
     /** Peers of {@code left} on stores where {@code right} has none. */
     private static List<Peer> peersNotIn(Region left, Region right) {

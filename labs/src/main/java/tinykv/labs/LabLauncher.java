@@ -19,8 +19,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * {@link SurefireConsole}). The fast path of the lab targets ({@code tools/loop}) calls it once the
  * classes are up to date.
  *
- * <p>Arguments: {@code TEST_CLASSES_DIR TAG_EXPRESSION [--fail-if-no-tests]}. Returns the exit status:
- * 0 when every test passed, 1 otherwise.
+ * <p>Arguments: {@code TEST_CLASSES_DIR TAG_EXPRESSION REPORTS_DIR [--fail-if-no-tests]}. Returns the exit
+ * status: 0 when every test passed, 1 otherwise. Each test class's text report goes to REPORTS_DIR.
  */
 public final class LabLauncher {
     /** Surefire's default includes (Test*, *Test, *Tests, *TestCase); nested classes are reached through their outer class. */
@@ -29,17 +29,19 @@ public final class LabLauncher {
     private LabLauncher() {}
 
     public static int run(String[] args) {
-        if (args.length < 2) {
-            throw new IllegalArgumentException("usage: LabLauncher TEST_CLASSES_DIR TAG_EXPRESSION [--fail-if-no-tests]");
+        if (args.length < 3) {
+            throw new IllegalArgumentException(
+                    "usage: LabLauncher TEST_CLASSES_DIR TAG_EXPRESSION REPORTS_DIR [--fail-if-no-tests]");
         }
         Path testClasses = Path.of(args[0]);
         String tags = args[1];
-        boolean failIfNoTests = args.length > 2 && args[2].equals("--fail-if-no-tests");
+        SurefireReportFiles reports = new SurefireReportFiles(Path.of(args[2]));
+        boolean failIfNoTests = args.length > 3 && args[3].equals("--fail-if-no-tests");
         List<DiscoverySelector> selectors = new ArrayList<>();
         for (String className : testClassNames(testClasses.toFile(), "")) {
             selectors.add(selectClass(className));
         }
-        SurefireConsole console = new SurefireConsole(System.out);
+        SurefireConsole console = new SurefireConsole(System.out, reports);
         LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
                 .filters(TagFilter.includeTags(tags)).build(), console);
         console.printResults();

@@ -34,31 +34,35 @@ final class SurefireConsole implements TestExecutionListener {
 
     /** One test as reported: what Surefire calls a report entry. */
     private record Entry(String name, Status status, long millis, String skipReason, String sortKey,
-            PojoStackTraceWriter trace) {}
+            String fullName, PojoStackTraceWriter trace) {}
 
     /** A test class (or a nested class inside it) and its tests, in the order they ran. */
     private static final class Group {
         final String name;
         final int depth;
+        final String className;
         final long started = System.nanoTime();
         long millis;
         final List<Entry> entries = new ArrayList<>();
 
-        Group(String name, int depth) {
+        Group(String name, int depth, String className) {
             this.name = name;
             this.depth = depth;
+            this.className = className;
         }
     }
 
     private final PrintStream out;
     private TestPlan plan;
+    private final SurefireReportFiles reports;
     private final Map<String, Group> groupsById = new HashMap<>();
     private final Map<String, Long> testStarts = new HashMap<>();
     private List<Group> currentSet = new ArrayList<>();
     private final List<Entry> all = new ArrayList<>();
 
-    SurefireConsole(PrintStream out) {
+    SurefireConsole(PrintStream out, SurefireReportFiles reports) {
         this.out = out;
+        this.reports = reports;
     }
 
     @Override
@@ -118,14 +122,14 @@ final class SurefireConsole implements TestExecutionListener {
     private Group openGroup(TestIdentifier id) {
         Optional<TestIdentifier> outer = id.getParentIdObject().map(plan::getTestIdentifier).filter(SurefireConsole::isClass);
         Group group;
+        String className = ((ClassSource) id.getSource().orElseThrow()).getClassName();
         if (outer.isPresent()) {
             Group parent = groupsById.get(outer.get().getUniqueId());
-            group = new Group(parent.name + " " + id.getDisplayName(), parent.depth + 1);
+            group = new Group(parent.name + " " + id.getDisplayName(), parent.depth + 1, className);
         } else {
             currentSet = new ArrayList<>();
-            String className = ((ClassSource) id.getSource().orElseThrow()).getClassName();
             String simpleName = className.substring(className.lastIndexOf('.') + 1);
-            group = new Group(id.getDisplayName().equals(simpleName) ? className : id.getDisplayName(), 0);
+            group = new Group(id.getDisplayName().equals(simpleName) ? className : id.getDisplayName(), 0, className);
         }
         groupsById.put(id.getUniqueId(), group);
         currentSet.add(group);
@@ -166,6 +170,7 @@ final class SurefireConsole implements TestExecutionListener {
             methodName = null;
         }
         Entry entry = new Entry(reportName(id), status, millis, skipReason, className + "." + id.getLegacyReportingName(),
+                className + (methodName == null ? "" : "." + methodName),
                 failure == null ? null : new PojoStackTraceWriter(className, methodName, failure));
         all.add(entry);
         return entry;
@@ -212,6 +217,22 @@ final class SurefireConsole implements TestExecutionListener {
             }
         }
         out.flush();
+        writeReport(set);
+    }
+
+    private void writeReport(List<Group> set) {
+        List<Entry> entries = set.stream().flatMap(group -> group.entries.stream()).toList();
+        StringBuilder text = SurefireReportFiles.header(set.get(0).className, entries.size(),
+                entries.stream().filter(entry -> entry.status == Status.FAILURE).count(),
+                entries.stream().filter(entry -> entry.status == Status.ERROR).count(),
+                entries.stream().filter(entry -> entry.status == Status.SKIPPED).count(), elapsed(set.get(0).millis));
+        for (Entry entry : entries) {
+            if (entry.trace != null && (entry.status == Status.FAILURE || entry.status == Status.ERROR)) {
+                SurefireReportFiles.failure(text, entry.fullName, elapsed(entry.millis), entry.status == Status.FAILURE,
+                        entry.trace.writeTraceToString());
+            }
+        }
+        reports.write(set.get(0).className, text);
     }
 
     /** Surefire's closing block: the failures and errors, one line each, and the counts. */

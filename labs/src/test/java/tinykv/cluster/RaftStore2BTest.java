@@ -1,6 +1,10 @@
 package tinykv.cluster;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static tinykv.cluster.GenericTest.Option.CRASH;
+import static tinykv.cluster.GenericTest.Option.PARTITIONS;
+import static tinykv.cluster.GenericTest.Option.UNRELIABLE;
+import static tinykv.cluster.GenericTest.clients;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,27 +34,26 @@ import tinykv.sim.Simulator;
 @DisplayName("Lab 2B: the raftstore")
 class RaftStore2BTest {
 
-    private static void generic(TestInfo info, int clients, boolean unreliable, boolean crash, boolean partitions) {
-        new GenericTest(clients, unreliable, crash, partitions, -1)
-                .run(info.getTestMethod().orElseThrow().getName(), Simulator.forCurrentSeed());
+    private static void generic(TestInfo info, GenericTest test) {
+        test.run(info.getTestMethod().orElseThrow().getName(), Simulator.forCurrentSeed());
     }
 
     @Test
     @DisplayName("one client puts and scans (TestBasic2B)")
     void basic2B(TestInfo info) {
-        generic(info, 1, false, false, false);
+        generic(info, clients(1));
     }
 
     @Test
     @DisplayName("five clients put and scan concurrently (TestConcurrent2B)")
     void concurrent2B(TestInfo info) {
-        generic(info, 5, false, false, false);
+        generic(info, clients(5));
     }
 
     @Test
     @DisplayName("five clients over a network that drops 10% of messages (TestUnreliable2B)")
     void unreliable2B(TestInfo info) {
-        generic(info, 5, true, false, false);
+        generic(info, clients(5).with(UNRELIABLE));
     }
 
     /**
@@ -103,43 +106,43 @@ class RaftStore2BTest {
     @Test
     @DisplayName("one client while the network is re-partitioned at random (TestManyPartitionsOneClient2B)")
     void manyPartitionsOneClient2B(TestInfo info) {
-        generic(info, 1, false, false, true);
+        generic(info, clients(1).with(PARTITIONS));
     }
 
     @Test
     @DisplayName("five clients while the network is re-partitioned at random (TestManyPartitionsManyClients2B)")
     void manyPartitionsManyClients2B(TestInfo info) {
-        generic(info, 5, false, false, true);
+        generic(info, clients(5).with(PARTITIONS));
     }
 
     @Test
     @DisplayName("one client, every store restarted after each round (TestPersistOneClient2B)")
     void persistOneClient2B(TestInfo info) {
-        generic(info, 1, false, true, false);
+        generic(info, clients(1).with(CRASH));
     }
 
     @Test
     @DisplayName("five clients, every store restarted after each round (TestPersistConcurrent2B)")
     void persistConcurrent2B(TestInfo info) {
-        generic(info, 5, false, true, false);
+        generic(info, clients(5).with(CRASH));
     }
 
     @Test
     @DisplayName("five clients, restarts and 10% drops (TestPersistConcurrentUnreliable2B)")
     void persistConcurrentUnreliable2B(TestInfo info) {
-        generic(info, 5, true, true, false);
+        generic(info, clients(5).with(UNRELIABLE, CRASH));
     }
 
     @Test
     @DisplayName("five clients, restarts and random partitions (TestPersistPartition2B)")
     void persistPartition2B(TestInfo info) {
-        generic(info, 5, false, true, true);
+        generic(info, clients(5).with(CRASH, PARTITIONS));
     }
 
     @Test
     @DisplayName("five clients, restarts, random partitions and 10% drops (TestPersistPartitionUnreliable2B)")
     void persistPartitionUnreliable2B(TestInfo info) {
-        generic(info, 5, true, true, true);
+        generic(info, clients(5).with(UNRELIABLE, CRASH, PARTITIONS));
     }
 
     private static PartitionFilter<RaftMessage> partition(List<Long> side1, List<Long> side2) {

@@ -2,6 +2,10 @@ package tinykv.cluster;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static tinykv.cluster.GenericTest.Option.CRASH;
+import static tinykv.cluster.GenericTest.Option.PARTITIONS;
+import static tinykv.cluster.GenericTest.Option.UNRELIABLE;
+import static tinykv.cluster.GenericTest.clients;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,9 +45,8 @@ import tinykv.sim.Simulator;
 class RaftStore2CTest {
     private static final int GC_LIMIT = 100;
 
-    private static void generic(TestInfo info, int clients, boolean unreliable, boolean crash, boolean partitions) {
-        new GenericTest(clients, unreliable, crash, partitions, GC_LIMIT)
-                .run(info.getTestMethod().orElseThrow().getName(), Simulator.forCurrentSeed());
+    private static void generic(TestInfo info, GenericTest test) {
+        test.run(info.getTestMethod().orElseThrow().getName(), Simulator.forCurrentSeed());
     }
 
     /**
@@ -101,31 +104,31 @@ class RaftStore2CTest {
     @Test
     @DisplayName("one client, restarts, log GC at 100 entries (TestSnapshotRecover2C)")
     void snapshotRecover2C(TestInfo info) {
-        generic(info, 1, false, true, false);
+        generic(info, clients(1).with(CRASH).maxRaftLog(GC_LIMIT));
     }
 
     @Test
     @DisplayName("twenty clients, restarts, log GC at 100 entries (TestSnapshotRecoverManyClients2C)")
     void snapshotRecoverManyClients2C(TestInfo info) {
-        generic(info, 20, false, true, false);
+        generic(info, clients(20).with(CRASH).maxRaftLog(GC_LIMIT));
     }
 
     @Test
     @DisplayName("five clients, 10% drops, log GC at 100 entries (TestSnapshotUnreliable2C)")
     void snapshotUnreliable2C(TestInfo info) {
-        generic(info, 5, true, false, false);
+        generic(info, clients(5).with(UNRELIABLE).maxRaftLog(GC_LIMIT));
     }
 
     @Test
     @DisplayName("five clients, 10% drops, restarts, log GC at 100 entries (TestSnapshotUnreliableRecover2C)")
     void snapshotUnreliableRecover2C(TestInfo info) {
-        generic(info, 5, true, true, false);
+        generic(info, clients(5).with(UNRELIABLE, CRASH).maxRaftLog(GC_LIMIT));
     }
 
     @Test
     @DisplayName("five clients, drops, restarts, partitions, log GC at 100 (TestSnapshotUnreliableRecoverConcurrentPartition2C)")
     void snapshotUnreliableRecoverConcurrentPartition2C(TestInfo info) {
-        generic(info, 5, true, true, true);
+        generic(info, clients(5).with(UNRELIABLE, CRASH, PARTITIONS).maxRaftLog(GC_LIMIT));
     }
 
     /**

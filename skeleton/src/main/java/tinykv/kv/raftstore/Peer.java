@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import tinykv.kv.engine.Engines;
 import tinykv.kv.engine.WriteBatch;
@@ -36,6 +37,10 @@ public final class Peer {
     private final Map<Long, tinykv.proto.metapb.Peer> peerCache = new TreeMap<>();
     /** Raft log entries below this index have been handed to the raft-log GC (lab 2C). */
     private long lastCompactedIndex;
+    /** The region's size as the split checker last measured it; empty until it has (lab 3B). */
+    private OptionalLong approximateSize = OptionalLong.empty();
+    /** About how many bytes the commands proposed here since the last split check wrote (lab 3B). */
+    private long sizeDiffHint;
     private boolean stopped;
 
     /**
@@ -152,6 +157,46 @@ public final class Peer {
         }
         ctx.raftLogGcTasks().send(new RaftLogGcTask(regionId, lastCompactedIndex, truncatedIndex + 1));
         lastCompactedIndex = truncatedIndex + 1;
+    }
+
+    // ---- size, for the split checker and the scheduler (lab 3B) ----
+
+    public OptionalLong approximateSize() {
+        return approximateSize;
+    }
+
+    void setApproximateSize(long bytes) {
+        approximateSize = OptionalLong.of(bytes);
+    }
+
+    /** The region's range changed (a split): its size is unknown until it is measured again. */
+    void forgetApproximateSize() {
+        approximateSize = OptionalLong.empty();
+    }
+
+    long sizeDiffHint() {
+        return sizeDiffHint;
+    }
+
+    void addSizeDiffHint(long bytes) {
+        sizeDiffHint += bytes;
+    }
+
+    void resetSizeDiffHint() {
+        sizeDiffHint = 0;
+    }
+
+    /**
+     * (Leader) The peers that lack entries the leader no longer has in its log: they can only catch up
+     * through a snapshot, so the scheduler must not count them as healthy copies yet.
+     */
+    public List<tinykv.proto.metapb.Peer> pendingPeers() {
+        long truncated = peerStorage.truncatedIndex();
+        return raftGroup.getProgress().entrySet().stream()
+                .filter(progress -> progress.getKey() != peerId() && progress.getValue().match < truncated)
+                .map(progress -> peerById(progress.getKey()))
+                .flatMap(Optional::stream)
+                .toList();
     }
 
     public boolean isStopped() {

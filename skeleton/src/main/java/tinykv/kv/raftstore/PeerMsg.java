@@ -1,5 +1,7 @@
 package tinykv.kv.raftstore;
 
+import com.google.protobuf.ByteString;
+import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_serverpb.RaftMessage;
 
@@ -20,4 +22,13 @@ public sealed interface PeerMsg {
 
     /** The peer was just created or loaded: start its ticks. */
     record Start() implements PeerMsg {}
+
+    /**
+     * The split checker found the region, as it was at {@code epoch}, larger than {@code regionMaxSize}:
+     * split it at {@code splitKey} (lab 3B). The peer asks the scheduler for ids, then proposes the split.
+     */
+    record SplitRegion(RegionEpoch epoch, ByteString splitKey) implements PeerMsg {}
+
+    /** The split checker measured the region: about {@code bytes} of data (reported to the scheduler). */
+    record ApproximateSize(long bytes) implements PeerMsg {}
 }

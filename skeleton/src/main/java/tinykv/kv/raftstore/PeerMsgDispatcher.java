@@ -1,13 +1,16 @@
 package tinykv.kv.raftstore;
 
-import java.util.List;
 import java.util.Optional;
+import tinykv.kv.storage.KeyRange;
 import tinykv.kv.raftstore.PeerTicker.PeerTick;
+import tinykv.proto.eraftpb.MessageType;
+import tinykv.proto.metapb.Region;
 import tinykv.proto.raft_cmdpb.AdminCmdType;
 import tinykv.proto.raft_cmdpb.AdminRequest;
 import tinykv.proto.raft_cmdpb.CompactLogRequest;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.RaftRequestHeader;
+import tinykv.proto.raft_cmdpb.Request;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.raft.RaftException;
 
@@ -34,6 +37,12 @@ final class PeerMsgDispatcher {
             onTick();
         } else if (message instanceof PeerMsg.Start) {
             startTicker();
+        } else if (message instanceof PeerMsg.SplitRegion split) {
+            onPrepareSplitRegion(split);
+        } else if (message instanceof PeerMsg.ApproximateSize size) {
+            peer.setApproximateSize(size.bytes());
+        } else {
+            throw new IllegalArgumentException("the peer dispatcher has no handler for " + message);
         }
     }
 
@@ -45,7 +54,24 @@ final class PeerMsgDispatcher {
             callback.done(CmdResponses.error(refused.get()));
             return;
         }
+        peer.addSizeDiffHint(writtenBytes(request));
         new PeerMsgHandler(peer, ctx).proposeRaftCommand(request, callback);
+    }
+
+    /**
+     * About how much a command changes the region's size, for the split check's hint (TinyKV leaves this to
+     * the apply path; counting at propose time is enough for a hint, and keeps it out of student code).
+     */
+    private static long writtenBytes(RaftCmdRequest request) {
+        long bytes = 0;
+        for (Request r : request.getRequestsList()) {
+            switch (r.getCmdType()) {
+                case Put -> bytes += r.getPut().getKey().size() + r.getPut().getValue().size();
+                case Delete -> bytes += r.getDelete().getKey().size();
+                default -> { }
+            }
+        }
+        return bytes;
     }
 
     /** Whether this peer may propose the command at all: right store, leader, right peer, term and epoch. */
@@ -74,6 +100,9 @@ final class PeerMsgDispatcher {
             return;
         }
         if (isStaleOrForAnotherPeer(message)) {
+            return;
+        }
+        if (message.getMessage().getMsgType() == MessageType.MsgSnapshot && !snapshotFits(message)) {
             return;
         }
         peer.rememberPeer(message.getFromPeer());
@@ -124,6 +153,28 @@ final class PeerMsgDispatcher {
         return false;
     }
 
+    /**
+     * Whether a snapshot may be applied here (TinyKV's {@code checkSnapshot}): it must make this peer a member,
+     * and its range must not meet another region of this store. A peer that missed a split, for instance,
+     * can be sent a snapshot of its region's new, smaller range while this store still holds the split-off
+     * part as its own region. Raft asks again later, when the range is free.
+     */
+    private boolean snapshotFits(RaftMessage message) {
+        Region snapRegion = PeerStorageBase.snapshotRegion(message.getMessage().getSnapshot());
+        if (RegionChecks.findPeerById(snapRegion, peer.peerId()).isEmpty()) {
+            peer.log().info("snapshot of region %d does not include this peer; dropped", snapRegion.getId());
+            return false;
+        }
+        for (Region other : ctx.storeMeta().overlapping(KeyRange.of(snapRegion))) {
+            if (other.getId() != peer.regionId()) {
+                peer.log().info("snapshot %s overlaps region %d %s here; dropped", KeyRange.of(snapRegion),
+                        other.getId(), KeyRange.of(other));
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The region told this peer it was removed. */
     private void onGcPeerMessage(RaftMessage message) {
         if (!RegionChecks.isEpochStale(peer.region().getRegionEpoch(), message.getRegionEpoch())) {
@@ -138,12 +189,7 @@ final class PeerMsgDispatcher {
     }
 
     private void destroyPeer() {
-        if (peer.isStopped()) {
-            return;
-        }
-        peer.destroy(ctx.engines(), false);
-        ctx.router().close(peer.regionId());
-        ctx.storeMeta().remove(peer.regionId());
+        PeerLifecycle.destroy(ctx, peer);
     }
 
     // ---- ticks ----
@@ -175,7 +221,7 @@ final class PeerMsgDispatcher {
             ticker.schedule(PeerTick.SCHEDULER_HEARTBEAT);
         }
         if (ticker.isOnTick(PeerTick.SPLIT_REGION_CHECK)) {
-            // Region split checks arrive with lab 3B.
+            onSplitRegionCheckTick();
             ticker.schedule(PeerTick.SPLIT_REGION_CHECK);
         }
     }
@@ -209,8 +255,52 @@ final class PeerMsgDispatcher {
 
     private void onSchedulerHeartbeatTick() {
         if (peer.isLeader()) {
-            ctx.schedulerTasks().send(new SchedulerTask.RegionHeartbeat(peer.region(), peer.meta(),
-                    List.of()));
+            heartbeatScheduler(peer, ctx);
         }
+    }
+
+    /** Reports the peer's region to the scheduler, as its leader. */
+    static void heartbeatScheduler(Peer peer, StoreContext ctx) {
+        ctx.schedulerTasks().send(new SchedulerTask.RegionHeartbeat(peer.region(), peer.meta(), peer.pendingPeers(),
+                peer.approximateSize().orElse(0)));
+    }
+
+    // ---- splits (lab 3B) ----
+
+    /**
+     * A leader has its region measured when it has never been, or when the writes proposed since the last
+     * measure may have added an eighth of a split's size (TinyKV's {@code onSplitRegionCheckTick}).
+     */
+    private void onSplitRegionCheckTick() {
+        if (!peer.isLeader() || !peer.isInitialized()) {
+            return;
+        }
+        if (peer.approximateSize().isPresent() && peer.sizeDiffHint() < ctx.config().regionSplitSize() / 8) {
+            return;
+        }
+        peer.resetSizeDiffHint();
+        ctx.splitCheckTasks().send(new SplitCheckTask(peer.region()));
+    }
+
+    /**
+     * The split checker asks for a split: if this peer still leads the region it measured, at the same
+     * epoch, ask the scheduler for the new region's ids; the scheduler worker then proposes the split
+     * (TinyKV's {@code onPrepareSplitRegion}).
+     */
+    private void onPrepareSplitRegion(PeerMsg.SplitRegion split) {
+        Region region = peer.region();
+        if (!peer.isLeader()) {
+            return;
+        }
+        if (!region.getRegionEpoch().equals(split.epoch())) {
+            peer.log().debug("split check of an older epoch; ignored");
+            return;
+        }
+        KeyRange range = KeyRange.of(region);
+        if (!range.contains(split.splitKey()) || split.splitKey().equals(region.getStartKey())) {
+            peer.log().warn("split key %s outside %s; ignored", split.splitKey().toStringUtf8(), range);
+            return;
+        }
+        ctx.schedulerTasks().send(new SchedulerTask.AskSplit(region, split.splitKey(), peer.meta()));
     }
 }

@@ -47,6 +47,9 @@ public class PeerStorage extends PeerStorageBase {
      * index and truncated state to the snapshot's index and term; take the snapshot's region
      * ({@link #snapshotRegion}) and save it as {@code PeerState.Normal} and the apply state in {@code kvBatch};
      * then have the region worker write the data ({@link #applySnapshotData}). The caller writes both batches.
+     *
+     * <p>Lab 3B. A peer that missed a split may be sent a snapshot of a smaller range than it holds: also
+     * delete the data of the keys the old region covered and the snapshot's does not ({@link #clearExtraData}).
      */
     public ApplySnapResult applySnapshot(Snapshot snapshot, WriteBatch kvBatch, WriteBatch raftBatch) {
         throw new Todo("lab2c", "PeerStorage.applySnapshot()");

@@ -1,5 +1,6 @@
 package tinykv.kv.raftstore;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +14,7 @@ import tinykv.kv.raftstore.meta.Keys;
 import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.kv.raftstore.snap.RegionWorker;
 import tinykv.kv.raftstore.snap.SnapKey;
+import tinykv.kv.storage.KeyRange;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.HardState;
 import tinykv.proto.eraftpb.Snapshot;
@@ -124,14 +126,17 @@ public abstract class PeerStorageBase implements Storage {
 
     /**
      * The newest snapshot of this region that still joins up with the log (its index is not below the
-     * truncated index). If there is none, the region worker is asked to generate one from the data and
-     * states as they are now, and raft is told to ask again later: generating scans the whole region.
+     * truncated index) and was taken at the region's current epoch (lab 3B: one from before a membership
+     * change would not make a new peer a member). If there is none, the region worker is asked to generate one
+     * from the data and states as they are now, and raft is told to ask again later: generating scans the
+     * whole region.
      */
     @Override
     public Snapshot snapshot() {
         long regionId = region.getId();
         Optional<Snapshot> latest = regionWorker.snapManager().latestGenerated(regionId);
-        if (latest.isPresent() && latest.get().getMetadata().getIndex() >= truncatedIndex()) {
+        if (latest.isPresent() && latest.get().getMetadata().getIndex() >= truncatedIndex()
+                && snapshotRegion(latest.get()).getRegionEpoch().equals(region.getRegionEpoch())) {
             return latest.get();
         }
         if (!regionWorker.isGenerating(regionId)) {
@@ -215,14 +220,34 @@ public abstract class PeerStorageBase implements Storage {
         MetaStates.deleteRaftLogAndState(raftBatch, regionId, raftState.getLastIndex());
     }
 
+    /**
+     * Lab 3B. Deletes, in {@code kvBatch}, the data of the keys {@code previous} covered and {@code now} does
+     * not: a peer that missed a split and is sent a snapshot of its region's smaller range must not keep the
+     * split-off part (another region's now) as stale data.
+     */
+    protected void clearExtraData(WriteBatch kvBatch, Region previous, Region now) {
+        KeyRange before = KeyRange.of(previous);
+        KeyRange after = KeyRange.of(now);
+        if (KeyRange.compare(before.start(), after.start()) < 0) {
+            deleteData(kvBatch, before.start(), after.start());
+        }
+        if (!after.isUnbounded() && (before.isUnbounded() || KeyRange.compare(after.end(), before.end()) < 0)) {
+            deleteData(kvBatch, after.end(), before.end());
+        }
+    }
+
+    private static void deleteData(WriteBatch kvBatch, ByteString start, ByteString end) {
+        byte[] from = Keys.dataKey(start.toByteArray());
+        byte[] to = Keys.dataEndKey(end.toByteArray());
+        for (String cf : ColumnFamilies.KV) {
+            kvBatch.deleteRangeCF(cf, from, to);
+        }
+    }
+
     /** Deletes this region's data in every column family. */
     public void clearData() {
-        byte[] start = Keys.dataKey(region.getStartKey().toByteArray());
-        byte[] end = Keys.dataEndKey(region.getEndKey().toByteArray());
         WriteBatch batch = new WriteBatch();
-        for (String cf : ColumnFamilies.KV) {
-            batch.deleteRangeCF(cf, start, end);
-        }
+        deleteData(batch, region.getStartKey(), region.getEndKey());
         engines.kv().write(batch);
     }
 

@@ -43,7 +43,7 @@ public final class RaftStore {
         Router router = new Router(
                 loop.mailbox("raft worker", batch -> slots.raftWorker.handle(batch)),
                 loop.mailbox("store worker", batch -> slots.storeWorker.handle(batch)));
-        SchedulerWorker schedulerWorker = new SchedulerWorker(scheduler, router);
+        SchedulerWorker schedulerWorker = new SchedulerWorker(scheduler, router, Log.of(loop, "scheduler worker"));
         SnapManager snapManager = new SnapManager(loop);
         this.snapshotSender = new SnapshotSender(config.snapshot(), loop, snapManager, transport::sendSnapshotTraffic);
         this.snapshotReceiver = new SnapshotReceiver(config.snapshot(), loop, snapManager,
@@ -51,7 +51,8 @@ public final class RaftStore {
         this.ctx = new StoreContext(storeId, config, engines, loop, new StoreTransport(transport, snapshotSender),
                 router, new StoreMeta(), loop.mailbox("scheduler worker", schedulerWorker), scheduler,
                 loop.mailbox("raft log gc worker", new RaftLogGcWorker(engines.raft())),
-                new RegionWorker(engines, snapManager, loop));
+                new RegionWorker(engines, snapManager, loop),
+                loop.mailbox("split checker", new SplitChecker(engines.kv(), router, config)));
         slots.raftWorker = new RaftWorker(ctx);
         slots.storeWorker = new StoreWorker(ctx);
         scheduler.setRegionHeartbeatResponseHandler(storeId, schedulerWorker::onRegionHeartbeatResponse);
@@ -130,7 +131,23 @@ public final class RaftStore {
             snapshotReceiver.onChunk(fromStore, chunk);
         } else if (traffic instanceof SnapshotTraffic.Ack ack) {
             snapshotSender.onAck(fromStore, ack);
+        } else {
+            throw new IllegalArgumentException("store " + ctx.storeId() + " has no handler for " + traffic);
         }
+    }
+
+    /** Every peer on this store as it is now, in region id order (for tests' invariants). */
+    public List<PeerStatus> peerStatuses() {
+        List<PeerStatus> statuses = new ArrayList<>();
+        for (long regionId : ctx.router().regionIds()) {
+            ctx.router().peer(regionId).ifPresent(peer -> statuses.add(PeerStatus.of(peer)));
+        }
+        return statuses;
+    }
+
+    /** Grows whenever a region or a peer's role here changes; the same value means the same statuses. */
+    public long statusVersion() {
+        return ctx.storeMeta().version();
     }
 
     /** What this store's snapshots have been through (for tests and reports). */

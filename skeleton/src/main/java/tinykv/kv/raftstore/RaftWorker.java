@@ -33,8 +33,25 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
             touched.add(mail.regionId());
         }
         for (long regionId : touched) {
-            ctx.router().peer(regionId).ifPresent(peer ->
-                    run(peer, Ready.class, () -> new PeerMsgHandler(peer, ctx).handleRaftReady()));
+            ctx.router().peer(regionId).ifPresent(this::handleReady);
+        }
+    }
+
+    /**
+     * Lets the peer handle its raft ready, then tells the scheduler at once if that changed the region (a
+     * conf change or a split applied, lab 3B): it needs the new epoch before it can give the next order.
+     */
+    private void handleReady(Peer peer) {
+        PeerStatus before = PeerStatus.of(peer);
+        run(peer, Ready.class, () -> new PeerMsgHandler(peer, ctx).handleRaftReady());
+        PeerStatus after = PeerStatus.of(peer);
+        if (before.equals(after)) {
+            return;
+        }
+        ctx.storeMeta().noteChange();
+        boolean regionChanged = !before.region().getRegionEpoch().equals(after.region().getRegionEpoch());
+        if (regionChanged && after.leader() && !peer.isStopped()) {
+            PeerMsgDispatcher.heartbeatScheduler(peer, ctx);
         }
     }
 
@@ -45,7 +62,7 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
         } else if (mail.message() instanceof PeerMsg.RaftCommand command) {
             command.callback().done(CmdResponses.error(new RegionError.RegionNotFoundError(mail.regionId())));
         }
-        // Ticks and starts for a peer that is gone have nothing left to do.
+        // Ticks, starts and split checks for a peer that is gone have nothing left to do.
     }
 
     /** Runs a handler of {@code peer}; a failure is rethrown with its place and what was being handled. */

@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Optional;
 import tinykv.kv.raftstore.meta.MetaStates;
-import tinykv.kv.storage.RegionReader;
+import tinykv.kv.storage.KeyRange;
 import tinykv.proto.eraftpb.ConfState;
 import tinykv.proto.eraftpb.Message;
 import tinykv.proto.eraftpb.MessageType;
@@ -22,7 +22,7 @@ public final class RegionChecks {
 
     /** Whether {@code key} lies in {@code [region.start, region.end)}, where an empty end means no end. */
     public static Optional<RegionError> checkKeyInRegion(byte[] key, Region region) {
-        return RegionReader.isInRegion(key, region) ? Optional.empty()
+        return KeyRange.of(region).contains(key) ? Optional.empty()
                 : Optional.of(new RegionError.KeyNotInRegionError(ByteString.copyFrom(key), region));
     }
 
@@ -126,11 +126,6 @@ public final class RegionChecks {
     /** The first vote of a region's life (e.g. of a region just split off). */
     public static boolean isFirstVoteMessage(Message message) {
         return isVoteMessage(message) && message.getTerm() == MetaStates.RAFT_INIT_LOG_TERM + 1;
-    }
-
-    /** Compares keys as unsigned bytes, the order of the key space. */
-    public static int compare(ByteString a, ByteString b) {
-        return ByteString.unsignedLexicographicalComparator().compare(a, b);
     }
 
     private static String describe(RegionEpoch epoch) {

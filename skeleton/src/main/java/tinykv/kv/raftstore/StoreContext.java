@@ -21,6 +21,7 @@ import tinykv.runtime.Mailbox;
  * @param scheduler      the scheduler client
  * @param raftLogGcTasks compacted raft log on its way to deletion (lab 2C)
  * @param regionWorker   generates and applies this store's snapshots (lab 2C)
+ * @param splitCheckTasks regions on their way to the split checker (lab 3B)
  */
 public record StoreContext(
         long storeId,
@@ -33,4 +34,5 @@ public record StoreContext(
         Mailbox<SchedulerTask> schedulerTasks,
         SchedulerClient scheduler,
         Mailbox<RaftLogGcTask> raftLogGcTasks,
-        RegionWorker regionWorker) {}
+        RegionWorker regionWorker,
+        Mailbox<SplitCheckTask> splitCheckTasks) {}

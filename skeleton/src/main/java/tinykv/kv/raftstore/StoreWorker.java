@@ -3,6 +3,7 @@ package tinykv.kv.raftstore;
 import java.util.List;
 import java.util.Optional;
 import tinykv.kv.raftstore.meta.MetaStates;
+import tinykv.kv.storage.KeyRange;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.raft_serverpb.PeerState;
@@ -36,6 +37,8 @@ final class StoreWorker implements MailboxHandler<StoreMsg> {
                         .setStoreId(ctx.storeId()).setRegionCount(ctx.storeMeta().regionCount()).build()));
             } else if (message instanceof StoreMsg.SnapshotGcTick) {
                 ctx.regionWorker().snapManager().gc(ctx.config().snapshot().keepUnused().toMillis());
+            } else {
+                throw new IllegalArgumentException("the store worker has no handler for " + message);
             }
         }
     }
@@ -96,7 +99,7 @@ final class StoreWorker implements MailboxHandler<StoreMsg> {
             log.debug("no peer for region %d and %s cannot create one", regionId, message.getMessage().getMsgType());
             return false;
         }
-        Region range = Region.newBuilder().setStartKey(message.getStartKey()).setEndKey(message.getEndKey()).build();
+        KeyRange range = new KeyRange(message.getStartKey(), message.getEndKey());
         if (!ctx.storeMeta().overlapping(range).isEmpty()) {
             log.debug("region %d overlaps a region here; not created yet", regionId);
             return false;

@@ -3,6 +3,7 @@ package tinykv.kv.storage;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.Comparator;
 import java.util.HexFormat;
 import tinykv.proto.metapb.Region;
@@ -50,16 +51,25 @@ public record KeyRange(ByteString start, ByteString end) {
     }
 
     public boolean contains(byte[] key) {
-        return contains(ByteString.copyFrom(key));
+        return contains(view(key));
     }
 
     /** Whether {@code key} lies at or after the end of the range (never, for a range with no end). */
     public boolean isPastEnd(ByteString key) {
-        return !end.isEmpty() && KEY_ORDER.compare(key, end) >= 0;
+        return exceedsEndKey(key, end);
     }
 
     public boolean isPastEnd(byte[] key) {
-        return isPastEnd(ByteString.copyFrom(key));
+        return isPastEnd(view(key));
+    }
+
+    /**
+     * Whether {@code key} lies at or after {@code endKey}, an empty end key being no end (TinyKV's
+     * {@code engine_util.ExceedEndKey}): for an end key that has no range yet, such as one a start key must
+     * stay below.
+     */
+    public static boolean exceedsEndKey(ByteString key, ByteString endKey) {
+        return !endKey.isEmpty() && KEY_ORDER.compare(key, endKey) >= 0;
     }
 
     /** Whether the two ranges share at least one key. An empty range ({@code start == end}) meets nothing. */
@@ -92,6 +102,11 @@ public record KeyRange(ByteString start, ByteString end) {
     @Override
     public String toString() {
         return "[" + hex(start) + ", " + (end.isEmpty() ? "+inf" : hex(end)) + ")";
+    }
+
+    /** A key to compare, without a copy: the bytes are read here and not kept. */
+    private static ByteString view(byte[] key) {
+        return UnsafeByteOperations.unsafeWrap(key);
     }
 
     private static String hex(ByteString key) {

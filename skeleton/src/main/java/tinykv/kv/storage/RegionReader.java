@@ -2,7 +2,6 @@ package tinykv.kv.storage;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import tinykv.kv.engine.CfIterator;
@@ -21,11 +20,13 @@ import tinykv.proto.metapb.Region;
 public final class RegionReader implements AutoCloseable {
     private final EngineSnapshot snapshot;
     private final Region region;
+    private final KeyRange range;
 
     /** Takes ownership of {@code snapshot}. */
     public RegionReader(EngineSnapshot snapshot, Region region) {
         this.snapshot = requireNonNull(snapshot, "snapshot");
         this.region = requireNonNull(region, "region");
+        this.range = KeyRange.of(region);
     }
 
     public Region region() {
@@ -39,10 +40,9 @@ public final class RegionReader implements AutoCloseable {
      *     answer "absent" for data another region holds
      */
     public Optional<byte[]> getCF(String cf, byte[] key) {
-        if (!isInRegion(key, region)) {
+        if (!range.contains(key)) {
             throw new IllegalArgumentException("key " + HexFormat.of().formatHex(key) + " is not in region "
-                    + region.getId() + " [" + HexFormat.of().formatHex(region.getStartKey().toByteArray()) + ", "
-                    + HexFormat.of().formatHex(region.getEndKey().toByteArray()) + ")");
+                    + region.getId() + " " + range);
         }
         return snapshot.get(cf, Keys.dataKey(key));
     }
@@ -55,12 +55,5 @@ public final class RegionReader implements AutoCloseable {
     @Override
     public void close() {
         snapshot.close();
-    }
-
-    /** Whether {@code key} is in [start key, end key) of the region; an empty end key has no bound. */
-    public static boolean isInRegion(byte[] key, Region region) {
-        byte[] start = region.getStartKey().toByteArray();
-        byte[] end = region.getEndKey().toByteArray();
-        return Arrays.compareUnsigned(key, start) >= 0 && (end.length == 0 || Arrays.compareUnsigned(key, end) < 0);
     }
 }

@@ -59,6 +59,16 @@ class KeyRangeTest {
     }
 
     @Test
+    void aKeyExceedsAnEndKeyFromItOnButNeverAnEmptyOne() {
+        assertThat(KeyRange.exceedsEndKey(key("c"), key("c"))).isTrue();
+        assertThat(KeyRange.exceedsEndKey(key("c1"), key("c"))).isTrue();
+        assertThat(KeyRange.exceedsEndKey(key("b"), key("c"))).isFalse();
+        assertThat(KeyRange.exceedsEndKey(key("zz"), ByteString.EMPTY)).as("an empty end key is no end").isFalse();
+        assertThat(KeyRange.exceedsEndKey(ByteString.copyFrom(new byte[] {(byte) 0x90}), ByteString.copyFrom(
+                new byte[] {0x10}))).as("compared unsigned").isTrue();
+    }
+
+    @Test
     void aRangeThatStartsAfterItEndsIsRefused() {
         assertThatThrownBy(() -> range("d", "b")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[64, 62)");

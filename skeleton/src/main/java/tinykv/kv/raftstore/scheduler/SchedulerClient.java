@@ -11,10 +11,13 @@ import tinykv.proto.schedulerpb.StoreStats;
 
 /**
  * What a store asks of the scheduler (TinyKV's {@code scheduler_client.Client}): ids, the store and region
- * registry, and heartbeats. Calls answer at once; the scheduler's orders for a region (add or remove a
- * peer, transfer the leader) come back later, through the handler each store registers.
+ * registry, and heartbeats. The registry calls answer at once; what a store's loop asks while it runs
+ * ({@link #askSplit}) is answered later, through a callback, so that a scheduler across a network never
+ * blocks the loop. The scheduler's orders for a region (add or remove a peer, transfer the leader) come
+ * back the same way, through the handler each store registers.
  *
- * <p>Errors (not bootstrapped, unknown store) are {@link SchedulerException}s.
+ * <p>Errors of the calls that answer at once (not bootstrapped, unknown store) are
+ * {@link SchedulerException}s; an asynchronous answer carries its error in its response header.
  */
 public interface SchedulerClient {
 
@@ -37,8 +40,12 @@ public interface SchedulerClient {
 
     Optional<RegionAndLeader> getRegionById(long regionId);
 
-    /** New region and peer ids for splitting {@code region} (lab 3B). */
-    AskSplitResponse askSplit(Region region);
+    /**
+     * New region and peer ids for splitting {@code region} (lab 3B), handed to {@code answer} later, never
+     * inside this call. A region the scheduler does not know, or whose epoch is stale, gets a response whose
+     * header carries the error.
+     */
+    void askSplit(Region region, Consumer<AskSplitResponse> answer);
 
     void storeHeartbeat(StoreStats stats);
 

@@ -1,0 +1,218 @@
+package tinykv.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import tinykv.kv.engine.Engines;
+import tinykv.kv.raftstore.Bootstrap;
+import tinykv.kv.raftstore.RaftStore;
+import tinykv.kv.raftstore.StoreConfig;
+import tinykv.kv.raftstore.snap.SnapManager;
+import tinykv.proto.metapb.Region;
+import tinykv.proto.metapb.RegionEpoch;
+import tinykv.proto.metapb.Store;
+import tinykv.runtime.Log;
+import tinykv.sim.Simulator;
+import tinykv.sim.StoreLoop;
+
+/**
+ * The stores of a test cluster as processes: bootstrap, then each store's life cycle (start, crash, restart)
+ * with its engines, its loop on the simulator and its raftstore, and the count of its incarnations.
+ */
+final class StoreProcesses {
+    private final int count;
+    private final StoreConfig config;
+    private final Simulator sim;
+    private final MockSchedulerClient scheduler;
+    private final ClusterNetwork network;
+    private final Log log;
+    private final Map<Long, StoreNode> stores = new TreeMap<>();
+
+    /** One store: where its data lives, and while it runs, its loop and raftstore. */
+    private static final class StoreNode {
+        final long storeId;
+        final StoreStorage storage;
+        Engines engines;
+        StoreLoop loop;
+        RaftStore raftStore;
+        int incarnation;
+
+        StoreNode(long storeId, StoreStorage storage) {
+            this.storeId = storeId;
+            this.storage = storage;
+        }
+
+        boolean isRunning() {
+            return raftStore != null;
+        }
+    }
+
+    StoreProcesses(int count, StoreConfig config, Simulator sim, MockSchedulerClient scheduler,
+            ClusterNetwork network, Log log) {
+        this.count = count;
+        this.config = config;
+        this.sim = sim;
+        this.scheduler = scheduler;
+        this.network = network;
+        this.log = log;
+    }
+
+    // ---- life cycle ----------------------------------------------------------------------------------------
+
+    /** Bootstraps every store with the first region (peer i on store i) and starts them (TinyKV's Start). */
+    void start(long clusterId) {
+        Region.Builder firstRegion = Region.newBuilder().setId(1).setRegionEpoch(RegionEpoch.newBuilder()
+                .setVersion(Bootstrap.INIT_EPOCH_VERSION).setConfVer(Bootstrap.INIT_EPOCH_CONF_VERSION));
+        for (long storeId = 1; storeId <= count; storeId++) {
+            StoreNode node = new StoreNode(storeId, StoreStorage.create(storeId));
+            stores.put(storeId, node);
+            node.engines = node.storage.open();
+            Bootstrap.bootstrapStore(node.engines, clusterId, storeId);
+            firstRegion.addPeers(Requests.newPeer(storeId, storeId));
+        }
+        Region region = firstRegion.build();
+        for (StoreNode node : stores.values()) {
+            Bootstrap.prepareBootstrapCluster(node.engines, region);
+        }
+        scheduler.bootstrap(Store.newBuilder().setId(1).build(), region);
+        for (StoreNode node : stores.values()) {
+            scheduler.putStore(Store.newBuilder().setId(node.storeId).build());
+            Bootstrap.clearPrepareBootstrapState(node.engines);
+        }
+        for (StoreNode node : stores.values()) {
+            startRaftStore(node);
+        }
+    }
+
+    /** Stops every store and deletes every engine; safe to call after a failure, and more than once. */
+    void shutdown() {
+        RuntimeException first = null;
+        for (StoreNode node : stores.values()) {
+            try {
+                if (node.isRunning()) {
+                    stop(node);
+                }
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            } finally {
+                closeQuietly(node);
+                node.storage.destroy();
+            }
+        }
+        stores.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Crashes a store: its raftstore stops, its pending events are dropped, its engines are closed. */
+    void stopServer(long storeId) {
+        StoreNode node = node(storeId);
+        if (!node.isRunning()) {
+            throw new IllegalStateException("store " + storeId + " is not running");
+        }
+        log.warn("stop store %d", storeId);
+        stop(node);
+    }
+
+    /** Restarts a stopped store from what its engines kept: a fresh loop, a fresh raftstore. */
+    void startServer(long storeId) {
+        StoreNode node = node(storeId);
+        if (node.isRunning()) {
+            throw new IllegalStateException("store " + storeId + " is already running");
+        }
+        log.warn("start store %d", storeId);
+        node.engines = node.storage.open();
+        startRaftStore(node);
+    }
+
+    private void stop(StoreNode node) {
+        RaftStore raftStore = node.raftStore;
+        node.raftStore = null;
+        node.loop.halt();
+        try {
+            raftStore.stop();
+        } finally {
+            closeQuietly(node);
+        }
+    }
+
+    private void startRaftStore(StoreNode node) {
+        node.incarnation++;
+        node.loop = sim.restartStore(node.storeId);
+        RaftStore raftStore = new RaftStore(config, node.engines, node.loop,
+                network.transportFrom(node.storeId, this::running), scheduler);
+        node.raftStore = raftStore;
+        raftStore.start();
+    }
+
+    private static void closeQuietly(StoreNode node) {
+        if (node.engines != null) {
+            Engines engines = node.engines;
+            node.engines = null;
+            engines.close();
+        }
+    }
+
+    // ---- what the other parts of the cluster reach ------------------------------------------------------------
+
+    /** The ids of all stores, running or not, in order. */
+    List<Long> storeIds() {
+        return new ArrayList<>(stores.keySet());
+    }
+
+    /** The ids of the stores that run now, in order. */
+    List<Long> runningStoreIds() {
+        return stores.values().stream().filter(StoreNode::isRunning).map(node -> node.storeId).toList();
+    }
+
+    /** What a running store's snapshots have been through: generated, sent, received, applied, abandoned. */
+    SnapManager.Stats snapshotStats(long storeId) {
+        StoreNode node = node(storeId);
+        if (!node.isRunning()) {
+            throw new IllegalStateException("store " + storeId + " is stopped");
+        }
+        return node.raftStore.snapshotStats();
+    }
+
+    /** The engines of a running store (for the engine checks). */
+    Engines engines(long storeId) {
+        Engines engines = node(storeId).engines;
+        if (engines == null) {
+            throw new IllegalStateException("store " + storeId + " is stopped: its engines are closed");
+        }
+        return engines;
+    }
+
+    /** How many times the store has been started: a command answered by an earlier incarnation is lost. */
+    int incarnation(long storeId) {
+        return node(storeId).incarnation;
+    }
+
+    /** Runs {@code task} on the store's loop after {@code delayMs}, unless the store is down by then. */
+    void runOnStore(long storeId, long delayMs, String what, Consumer<RaftStore> task) {
+        StoreNode node = node(storeId);
+        if (!node.isRunning()) {
+            return; // a stopped store hears nothing; the caller's timeout answers
+        }
+        RaftStore target = node.raftStore;
+        node.loop.schedule(delayMs, what, () -> task.accept(target));
+    }
+
+    /** The raftstore of a store that runs now; empty for a stopped store or one not in the cluster. */
+    private Optional<RaftStore> running(long storeId) {
+        StoreNode node = stores.get(storeId);
+        return node != null && node.isRunning() ? Optional.of(node.raftStore) : Optional.empty();
+    }
+
+    private StoreNode node(long storeId) {
+        StoreNode node = stores.get(storeId);
+        if (node == null) {
+            throw new IllegalArgumentException("no store " + storeId + " in this cluster of " + count);
+        }
+        return node;
+    }
+}
