@@ -1,6 +1,7 @@
 package tinykv.cluster;
 
 import static tinykv.cluster.GenericTest.Option.PARTITIONS;
+import static tinykv.cluster.GenericTest.Option.SPLIT;
 import static tinykv.cluster.GenericTest.clients;
 
 import java.util.Locale;
@@ -13,7 +14,8 @@ import tinykv.sim.Simulator;
  * 5 virtual seconds of client load. Reports committed client operations (puts and scans that completed) per
  * wall second, and virtual seconds per wall second: without raft-log GC and with a GC limit of 100 entries
  * (lab 2C), on a reliable network (the cost of compaction) and while the network is re-partitioned at random
- * (followers cut off fall behind the compacted log: the cost of snapshots). Not a test: nothing here passes
+ * (followers cut off fall behind the compacted log: the cost of snapshots); and with regions split at 300
+ * bytes (lab 3B: many raft groups on each store). Not a test: nothing here passes
  * or fails on speed.
  */
 public final class Benchmark {
@@ -29,6 +31,8 @@ public final class Benchmark {
         measure("5 stores, 5 clients, random partitions, no log GC", clients(5).with(PARTITIONS), seed);
         measure("5 stores, 5 clients, random partitions, log GC at 100 entries (snapshots)",
                 clients(5).with(PARTITIONS).maxRaftLog(100), seed);
+        measure("5 stores, 5 clients, reliable network, regions split at 300 bytes (multi-raft)",
+                clients(5).with(SPLIT), seed);
     }
 
     private static void measure(String what, GenericTest workload, long seed) {
@@ -44,8 +48,8 @@ public final class Benchmark {
                 + "(%.0f ops/virtual s)%n", outcome.operations(), wallSeconds, outcome.operations() / wallSeconds,
                 outcome.operations() / virtualSeconds);
         System.out.printf(Locale.ROOT, "[bench]   virtual time: %.1f s in %.2f wall s = %.1f virtual s/wall s; "
-                + "%d events = %.0f events/wall s; %d snapshots sent%n", virtualSeconds, wallSeconds,
-                virtualSeconds / wallSeconds, outcome.events(), outcome.events() / wallSeconds,
-                outcome.snapshotsSent());
+                + "%d events = %.0f events/wall s; %d snapshots sent; %d regions at the end%n", virtualSeconds,
+                wallSeconds, virtualSeconds / wallSeconds, outcome.events(), outcome.events() / wallSeconds,
+                outcome.snapshotsSent(), outcome.regions());
     }
 }

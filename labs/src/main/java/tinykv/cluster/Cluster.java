@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engines;
+import tinykv.kv.raftstore.PeerStatus;
+import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.raftstore.StoreConfig;
 import tinykv.kv.raftstore.snap.SnapManager;
 import tinykv.kv.raftstore.snap.SnapshotTraffic;
@@ -59,6 +61,7 @@ public final class Cluster implements AutoCloseable {
         this.stores = new StoreProcesses(count, config, sim, scheduler, network, log);
         this.requests = new ClusterRequests(sim, scheduler, newCommandClient("client"));
         this.checks = new EngineChecks(sim, stores, requests);
+        new RegionInvariants(stores.storeIds(), stores::running).install(sim);
     }
 
     /** A cluster of {@code count} stores with TinyKV's test configuration, on a simulator for this run's seed. */
@@ -129,6 +132,11 @@ public final class Cluster implements AutoCloseable {
     /** The engines of a running store (for the engine checks). */
     public Engines engines(long storeId) {
         return stores.engines(storeId);
+    }
+
+    /** The harness's log (LOG_LEVEL=...), for the workloads' own lines. */
+    Log log() {
+        return log;
     }
 
     /** A client of its own (its own random stream, its own name in traces), for concurrent workloads. */
@@ -254,6 +262,30 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Waits (5 virtual seconds at most) until the scheduler knows the region without {@code peer}. */
+    /** Whether the scheduler knows {@code peer} as the region's peer on its store (no waiting). */
+    public boolean hasPeer(long regionId, Peer peer) {
+        return requests.hasPeer(regionId, peer);
+    }
+
+    /** Whether the scheduler knows the region, and not with {@code peer} on its store (no waiting). */
+    public boolean hasNoPeer(long regionId, Peer peer) {
+        return requests.hasNoPeer(regionId, peer);
+    }
+
+    /** The peers of a running store as they are now, in region id order. */
+    public List<PeerStatus> peerStatuses(long storeId) {
+        return stores.running(storeId).map(RaftStore::peerStatuses).orElseThrow(
+                () -> new IllegalStateException("store " + storeId + " is not running"));
+    }
+
+    /**
+     * Waits (as the engine checks do) until the running store holds a peer of exactly the regions the scheduler
+     * has with a peer on it, with the same ranges and epochs.
+     */
+    public void mustHoldRegionsOfScheduler(long storeId) {
+        checks.mustHoldRegionsOfScheduler(storeId, scheduler);
+    }
+
     public void mustNonePeer(long regionId, Peer peer) {
         requests.mustNonePeer(regionId, peer);
     }

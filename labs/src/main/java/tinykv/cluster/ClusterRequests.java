@@ -130,15 +130,23 @@ final class ClusterRequests {
 
     void mustHavePeer(long regionId, Peer peer) {
         sim.mustRunUntil("region " + regionId + " has peer " + peer.getId() + " on store " + peer.getStoreId(),
-                () -> peerOnStore(regionId, peer.getStoreId()).map(p -> p.getId() == peer.getId()).orElse(false),
-                Duration.ofSeconds(5));
+                () -> hasPeer(regionId, peer), Duration.ofSeconds(5));
     }
 
     void mustNonePeer(long regionId, Peer peer) {
         sim.mustRunUntil("region " + regionId + " has no peer " + peer.getId() + " on store " + peer.getStoreId(),
-                () -> scheduler.getRegionById(regionId).isPresent()
-                        && peerOnStore(regionId, peer.getStoreId()).map(p -> p.getId() != peer.getId()).orElse(true),
-                Duration.ofSeconds(5));
+                () -> hasNoPeer(regionId, peer), Duration.ofSeconds(5));
+    }
+
+    /** Whether the scheduler knows {@code peer} as the region's peer on its store. */
+    boolean hasPeer(long regionId, Peer peer) {
+        return peerOnStore(regionId, peer.getStoreId()).map(p -> p.getId() == peer.getId()).orElse(false);
+    }
+
+    /** Whether the scheduler knows the region, and not with {@code peer} on its store. */
+    boolean hasNoPeer(long regionId, Peer peer) {
+        return scheduler.getRegionById(regionId).isPresent()
+                && peerOnStore(regionId, peer.getStoreId()).map(p -> p.getId() != peer.getId()).orElse(true);
     }
 
     private Optional<Peer> peerOnStore(long regionId, long storeId) {

@@ -2,13 +2,16 @@ package tinykv.cluster;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engines;
+import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.meta.Keys;
+import tinykv.kv.storage.KeyRange;
 import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.raft_serverpb.RaftApplyState;
@@ -99,6 +102,32 @@ final class EngineChecks {
                         + ": compacted entries must go to the raft-log GC " + when());
             }
         }
+    }
+
+    /**
+     * The running store holds a peer of exactly the regions the scheduler has a peer of on it, each with the
+     * scheduler's range and epoch (the store caught up on every split and membership change).
+     */
+    void mustHoldRegionsOfScheduler(long storeId, MockSchedulerClient scheduler) {
+        mustHoldWithin("store " + storeId + " holds the regions the scheduler places on it",
+                () -> heldRegions(storeId).equals(expectedRegions(storeId, scheduler)),
+                () -> "it holds " + heldRegions(storeId) + " where the scheduler has " + expectedRegions(storeId, scheduler));
+    }
+
+    private List<String> heldRegions(long storeId) {
+        return stores.running(storeId).orElseThrow().peerStatuses().stream()
+                .map(peer -> describe(peer.region())).sorted().toList();
+    }
+
+    private static List<String> expectedRegions(long storeId, MockSchedulerClient scheduler) {
+        return scheduler.regions().stream().filter(region -> RegionChecks.findPeer(region, storeId).isPresent())
+                .map(EngineChecks::describe).sorted().toList();
+    }
+
+    /** {@code region 2 [6b31, +inf) {version 2, confVer 1}}. */
+    private static String describe(Region region) {
+        return "region " + region.getId() + " " + KeyRange.of(region) + " {version "
+                + region.getRegionEpoch().getVersion() + ", confVer " + region.getRegionEpoch().getConfVer() + "}";
     }
 
     /** Where a check stands, for its failure message: {@code (virtual time 1.25s, seed 7)}. */

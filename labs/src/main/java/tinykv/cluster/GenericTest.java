@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import tinykv.kv.raftstore.StoreConfig;
+import tinykv.proto.metapb.Region;
 import tinykv.sim.Simulator;
 
 /**
@@ -35,6 +36,11 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
     public static final Duration ROUND_LENGTH = Duration.ofSeconds(5);
     /** How long the clients run alone before the network chaos starts (TinyKV: 300 ms). */
     private static final Duration QUIET_START = Duration.ofMillis(300);
+    /** How long the clients run before the conf changer starts, after any chaos (TinyKV: 100 ms). */
+    private static final Duration CONF_CHANGE_START = Duration.ofMillis(100);
+    /** TinyKV's split sizes for the split option. */
+    private static final long SPLIT_MAX_SIZE = 300;
+    private static final long SPLIT_SIZE = 200;
     /** How long the stores get to compact their logs before the lab 2C check (TinyKV: 1 s). */
     private static final Duration LOG_TRIM_GRACE = Duration.ofSeconds(1);
     /** A generous bound on waiting for the clients to finish their last operation; each gives up earlier. */
@@ -54,10 +60,23 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
          * run (TinyKV's {@code partitions}).
          */
         PARTITIONS,
+        /**
+         * A region at random gains or loses a peer on a store at random, every 0 to 200 ms while the clients
+         * run (TinyKV's {@code confchange}, lab 3B).
+         */
+        CONF_CHANGE,
+        /**
+         * Regions split once they hold 300 bytes, at 200 (TinyKV's {@code split}, lab 3B); after each round the
+         * region holding the empty key must have an end.
+         */
+        SPLIT,
     }
 
-    /** What one run did, for summaries and benchmarks; snapshots count transfers completed (lab 2C). */
-    public record Outcome(long operations, long virtualMillis, long events, long snapshotsSent) {}
+    /**
+     * What one run did, for summaries and benchmarks; snapshots count transfers completed (lab 2C), regions those
+     * the scheduler knows at the end (lab 3B).
+     */
+    public record Outcome(long operations, long virtualMillis, long events, long snapshotsSent, int regions) {}
 
     public GenericTest {
         if (clients < 1) {
@@ -117,7 +136,8 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
             }
             long snapshotsSent = cluster.storeIds().stream()
                     .mapToLong(store -> cluster.snapshotStats(store).transfersCompleted()).sum();
-            return new Outcome(operations, sim.now(), sim.eventsProcessed(), snapshotsSent);
+            return new Outcome(operations, sim.now(), sim.eventsProcessed(), snapshotsSent,
+                    cluster.scheduler().regions().size());
         } finally {
             System.out.println(sim.summaryLine(testName));
         }
@@ -128,6 +148,9 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
         StoreConfig config = StoreConfig.forTests();
         if (maxRaftLog > 0) {
             config = config.withRaftLogGcCountLimit(maxRaftLog);
+        }
+        if (has(Option.SPLIT)) {
+            config = config.withRegionSizes(SPLIT_MAX_SIZE, SPLIT_SIZE);
         }
         return config;
     }
@@ -146,8 +169,17 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
             chaos = new NetworkChaos(cluster, has(Option.UNRELIABLE), has(Option.PARTITIONS), electionTimeout);
             chaos.start();
         }
+        ConfChanger confChanger = null;
+        if (has(Option.CONF_CHANGE)) {
+            sim.runFor(CONF_CHANGE_START);
+            confChanger = new ConfChanger(cluster, !has(Option.PARTITIONS));
+            confChanger.start();
+        }
         sim.runFor(ROUND_LENGTH);
         appenders.forEach(AppendClient::stop);
+        if (confChanger != null) {
+            confChanger.stop(); // an order under way still has to finish in time
+        }
         if (chaos != null) {
             chaos.stop();
             NetworkChaos running = chaos;
@@ -182,6 +214,14 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
             // After the servers have handled every request and had time to compact (TinyKV: 1 s).
             sim.runFor(LOG_TRIM_GRACE);
             cluster.checkRaftLogsTrimmed(maxRaftLog);
+        }
+        if (check && has(Option.SPLIT)) {
+            Region first = cluster.getRegion(new byte[0]);
+            if (first.getEndKey().isEmpty()) {
+                throw new AssertionError("region is not split: after round " + round + " region " + first.getId()
+                        + " still holds the whole key space (virtual time " + sim.now() / 1000.0 + "s, seed "
+                        + sim.seed() + ")");
+            }
         }
         return operations;
     }

@@ -18,6 +18,7 @@ import tinykv.kv.storage.KeyRange;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
+import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.metapb.Store;
 import tinykv.proto.schedulerpb.AskSplitResponse;
 import tinykv.proto.schedulerpb.ChangePeer;
@@ -58,6 +59,8 @@ public final class MockSchedulerClient implements SchedulerClient {
     private final Map<Long, Peer> leaders = new TreeMap<>();
     private final Map<Long, Peer> pendingPeers = new TreeMap<>();
     private final Map<Long, Operator> operators = new LinkedHashMap<>();
+    /** The epoch each store last reported for each region, by region id then store id. */
+    private final Map<Long, Map<Long, RegionEpoch>> reportedEpochs = new TreeMap<>();
 
     /**
      * @param firstId the first id {@link #allocId} hands out; TinyKV starts after the store ids
@@ -170,6 +173,7 @@ public final class MockSchedulerClient implements SchedulerClient {
         checkBootstrapped();
         Region region = request.getRegion();
         long regionId = region.getId();
+        checkEpochNotBackOnStore(region, request.getLeader().getStoreId());
         for (Peer peer : region.getPeersList()) {
             pendingPeers.remove(peer.getId());
         }
@@ -204,6 +208,21 @@ public final class MockSchedulerClient implements SchedulerClient {
     @Override
     public void setRegionHeartbeatResponseHandler(long storeId, Consumer<RegionHeartbeatResponse> handler) {
         responseHandlers.put(storeId, handler == null ? response -> { } : handler);
+    }
+
+    /**
+     * Heartbeats of different stores race, but one store's reports of a region come in the order its peer
+     * changed: an older epoch after a newer one means that peer went back (its region state was lost or
+     * overwritten), a raftstore bug the test reports by name rather than as a scheduler error.
+     */
+    private void checkEpochNotBackOnStore(Region region, long storeId) {
+        RegionEpoch now = region.getRegionEpoch();
+        RegionEpoch before = reportedEpochs.computeIfAbsent(region.getId(), id -> new TreeMap<>()).put(storeId, now);
+        if (before != null && RegionChecks.isEpochStale(now, before)) {
+            throw new AssertionError("region " + region.getId() + ": store " + storeId + " reported epoch "
+                    + TextFormat.shortDebugString(now) + " after it had reported " + TextFormat.shortDebugString(before)
+                    + ": a region's epoch never goes back");
+        }
     }
 
     // ---- orders a test gives ---------------------------------------------------------------------------

@@ -203,7 +203,7 @@ final class StoreProcesses {
     }
 
     /** The raftstore of a store that runs now; empty for a stopped store or one not in the cluster. */
-    private Optional<RaftStore> running(long storeId) {
+    Optional<RaftStore> running(long storeId) {
         StoreNode node = stores.get(storeId);
         return node != null && node.isRunning() ? Optional.of(node.raftStore) : Optional.empty();
     }

@@ -2,6 +2,12 @@ package tinykv.cluster;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static tinykv.cluster.GenericTest.Option.CONF_CHANGE;
+import static tinykv.cluster.GenericTest.Option.CRASH;
+import static tinykv.cluster.GenericTest.Option.PARTITIONS;
+import static tinykv.cluster.GenericTest.Option.SPLIT;
+import static tinykv.cluster.GenericTest.Option.UNRELIABLE;
+import static tinykv.cluster.GenericTest.clients;
 import static tinykv.cluster.Requests.newPeer;
 
 import java.time.Duration;
@@ -14,10 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.raftstore.StoreConfig;
+import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.labs.Points;
 import tinykv.labs.Seeded;
 import tinykv.proto.errorpb.Error;
 import tinykv.proto.metapb.Region;
+import tinykv.proto.raft_serverpb.PeerState;
+import tinykv.proto.raft_serverpb.RegionLocalState;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.sim.PartitionFilter;
 import tinykv.sim.Simulator;
@@ -35,6 +44,8 @@ import tinykv.sim.Simulator;
 @Seeded
 @DisplayName("Lab 3B: conf change and split in the raftstore")
 class RaftStore3BTest {
+    /** TinyKV's raft-log GC limit in the snapshot variants. */
+    private static final int GC_LIMIT = 100;
 
     /** Runs {@code scenario} on a started cluster of five stores and prints the run's summary line. */
     private static void onCluster(TestInfo info, StoreConfig config, Consumer<Cluster> scenario) {
@@ -152,6 +163,83 @@ class RaftStore3BTest {
      * cover the old range, a command for the old range's right half is refused by the left region, and store 5
      * catches up on both once the partition heals (TinyKV's TestOneSplit3B).
      */
+    /** TinyKV's GenericTest with its 3B options: clients append while regions change under them. */
+    private static void generic(TestInfo info, GenericTest test) {
+        test.run(info.getTestMethod().orElseThrow().getName(), Simulator.forCurrentSeed());
+    }
+
+    @Test
+    @DisplayName("one client, random conf changes, restarts (TestConfChangeRecover3B)")
+    void confChangeRecover3B(TestInfo info) {
+        generic(info, clients(1).with(CRASH, CONF_CHANGE));
+    }
+
+    @Test
+    @DisplayName("20 clients, random conf changes, restarts (TestConfChangeRecoverManyClients3B)")
+    void confChangeRecoverManyClients3B(TestInfo info) {
+        generic(info, clients(20).with(CRASH, CONF_CHANGE));
+    }
+
+    @Test
+    @DisplayName("five clients, random conf changes, 10% drops (TestConfChangeUnreliable3B)")
+    void confChangeUnreliable3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, CONF_CHANGE));
+    }
+
+    @Test
+    @DisplayName("five clients, random conf changes, 10% drops, restarts (TestConfChangeUnreliableRecover3B)")
+    void confChangeUnreliableRecover3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, CRASH, CONF_CHANGE));
+    }
+
+    @Test
+    @DisplayName("as above, with log GC and snapshots (TestConfChangeSnapshotUnreliableRecover3B)")
+    void confChangeSnapshotUnreliableRecover3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, CRASH, CONF_CHANGE).maxRaftLog(GC_LIMIT));
+    }
+
+    @Test
+    @DisplayName("as above, with random partitions (TestConfChangeSnapshotUnreliableRecoverConcurrentPartition3B)")
+    void confChangeSnapshotUnreliableRecoverConcurrentPartition3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, CRASH, PARTITIONS, CONF_CHANGE).maxRaftLog(GC_LIMIT));
+    }
+
+    @Test
+    @DisplayName("one client, regions split, restarts (TestSplitRecover3B)")
+    void splitRecover3B(TestInfo info) {
+        generic(info, clients(1).with(CRASH, SPLIT));
+    }
+
+    @Test
+    @DisplayName("20 clients, regions split, restarts (TestSplitRecoverManyClients3B)")
+    void splitRecoverManyClients3B(TestInfo info) {
+        generic(info, clients(20).with(CRASH, SPLIT));
+    }
+
+    @Test
+    @DisplayName("five clients, regions split, 10% drops (TestSplitUnreliable3B)")
+    void splitUnreliable3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, SPLIT));
+    }
+
+    @Test
+    @DisplayName("five clients, regions split, 10% drops, restarts (TestSplitUnreliableRecover3B)")
+    void splitUnreliableRecover3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, CRASH, SPLIT));
+    }
+
+    @Test
+    @DisplayName("splits and conf changes, log GC, 10% drops, restarts (TestSplitConfChangeSnapshotUnreliableRecover3B)")
+    void splitConfChangeSnapshotUnreliableRecover3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, CRASH, CONF_CHANGE, SPLIT).maxRaftLog(GC_LIMIT));
+    }
+
+    @Test
+    @DisplayName("as above, with random partitions (TestSplitConfChangeSnapshotUnreliableRecoverConcurrentPartition3B)")
+    void splitConfChangeSnapshotUnreliableRecoverConcurrentPartition3B(TestInfo info) {
+        generic(info, clients(5).with(UNRELIABLE, CRASH, PARTITIONS, CONF_CHANGE, SPLIT).maxRaftLog(GC_LIMIT));
+    }
+
     @Test
     @DisplayName("a region splits in two while a store is cut off (TestOneSplit3B)")
     void oneSplit3B(TestInfo info) {
@@ -186,6 +274,78 @@ class RaftStore3BTest {
 
             cluster.mustGetEqual(5, bytes("k100"), bytes("v100"));
         });
+    }
+
+    /**
+     * Our own. Store 5 is cut off while region 1 splits and both halves move on (a key of the right half
+     * deleted, another written, the left half's log compacted past store 5). When the partition heals, store 5
+     * cannot take the right region's peer while its stale region 1 still covers that range, nor apply a
+     * snapshot that overlaps a region it holds: it must first apply region 1's snapshot of the smaller range,
+     * which drops the keys it no longer covers, and only then get the right region. At every event, no two of
+     * its regions overlap.
+     */
+    @Test
+    @DisplayName("a store that missed a split gets both halves, never two regions over one range")
+    void missedSplitIsRepairedBySnapshotsWithoutOverlap(TestInfo info) {
+        onCluster(info, StoreConfig.forTests().withRegionSizes(800, 500).withRaftLogGcCountLimit(10), cluster -> {
+            cluster.mustPut(bytes("k1"), bytes("v1"));
+            cluster.mustPut(bytes("k2"), bytes("v2"));
+            cluster.mustGetEqual(5, bytes("k2"), bytes("v2"));
+
+            cluster.addFilter(new PartitionFilter<RaftMessage>(Set.of(1L, 2L, 3L, 4L), Set.of(5L)));
+            for (int i = 100; i < 200; i++) {
+                cluster.mustPut(bytes("k" + i), bytes("v" + i));
+            }
+            cluster.simulator().mustRunUntil("region 1 has split (k1 and k2 in two regions)",
+                    () -> regionIdOf(cluster, "k1") != regionIdOf(cluster, "k2"),
+                    Duration.ofSeconds(5));
+            cluster.mustDelete(bytes("k2"));
+            cluster.mustPut(bytes("k3"), bytes("v3"));
+            for (int i = 0; i < 30; i++) {
+                cluster.mustPut(bytes("k1"), bytes("v1-" + i));
+            }
+            cluster.mustGetNone(5, bytes("k3"));
+            cluster.clearFilters();
+
+            cluster.mustGetEqual(5, bytes("k1"), bytes("v1-29"));
+            cluster.mustGetEqual(5, bytes("k3"), bytes("v3"));
+            cluster.mustGetNone(5, bytes("k2"));
+            cluster.mustHoldRegionsOfScheduler(5);
+            assertThat(cluster.snapshotStats(5).applied()).as("snapshots applied on store 5").isGreaterThanOrEqualTo(2);
+        });
+    }
+
+    /**
+     * Our own. Store 5's peer is removed while it is cut off, so it never applies its own removal. Once the
+     * partition heals, it campaigns; the region answers a vote request from a removed peer with a tombstone
+     * message, and the peer destroys itself: its region state becomes a tombstone and its data is gone.
+     */
+    @Test
+    @DisplayName("a peer removed while cut off is destroyed once it can hear again")
+    void peerRemovedWhileCutOffIsDestroyedAfterHealing(TestInfo info) {
+        onCluster(info, StoreConfig.forTests(), cluster -> {
+            cluster.mustTransferLeader(1, newPeer(1, 1));
+            cluster.mustPut(bytes("k1"), bytes("v1"));
+            cluster.mustGetEqual(5, bytes("k1"), bytes("v1"));
+
+            cluster.addFilter(new PartitionFilter<RaftMessage>(Set.of(1L, 2L, 3L, 4L), Set.of(5L)));
+            cluster.mustRemovePeer(1, newPeer(5, 5));
+            cluster.mustPut(bytes("k2"), bytes("v2"));
+            cluster.simulator().runFor(Duration.ofSeconds(2));
+            assertThat(cluster.peerStatuses(5)).as("store 5 still has its peer while cut off").hasSize(1);
+            cluster.clearFilters();
+
+            cluster.simulator().mustRunUntil("store 5 destroys its removed peer of region 1",
+                    () -> cluster.peerStatuses(5).isEmpty(), Duration.ofSeconds(10));
+            cluster.mustGetNone(5, bytes("k1"));
+            assertThat(MetaStates.regionLocalState(cluster.engines(5).kv(), 1).map(RegionLocalState::getState))
+                    .as("region 1's state on store 5").contains(PeerState.Tombstone);
+        });
+    }
+
+    /** The id of the region the scheduler knows to hold {@code key} (0 if none), without waiting. */
+    private static long regionIdOf(Cluster cluster, String key) {
+        return cluster.scheduler().getRegion(bytes(key)).map(found -> found.region().getId()).orElse(0L);
     }
 
     static byte[] bytes(String text) {

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Kit: every TinyKV test has a counterpart, found by its name")
 class TinyKvCounterpartsTest {
 
-    /** TinyKV's tests, by lab part: raft_test.go, raft_paper_test.go, rawnode_test.go and test_raftstore. */
+    /**
+     * TinyKV's tests, by lab part: raft_test.go, raft_paper_test.go, rawnode_test.go, test_raftstore, and
+     * for 3C the scheduler's cluster_test.go and balance_test.go.
+     */
     private static final Map<LabPart, List<String>> TINYKV_TESTS = Map.of(
             LabPart.LAB2AA, List.of(
                     "TestLeaderElection2AA", "TestLeaderCycle2AA", "TestVoteFromAnyState2AA",
@@ -63,11 +66,28 @@ class TinyKvCounterpartsTest {
                     "TestLeaderTransferReceiveHigherTermVote3A", "TestLeaderTransferRemoveNode3A",
                     "TestLeaderTransferBack3A", "TestLeaderTransferSecondTransferToAnotherNode3A",
                     "TestTransferNonMember3A", "TestRawNodeProposeAndConfChange3A",
-                    "TestRawNodeProposeAddDuplicateNode3A"));
+                    "TestRawNodeProposeAddDuplicateNode3A"),
+            LabPart.LAB3B, List.of(
+                    "TestTransferLeader3B", "TestBasicConfChange3B", "TestConfChangeRemoveLeader3B",
+                    "TestConfChangeRecover3B", "TestConfChangeRecoverManyClients3B", "TestConfChangeUnreliable3B",
+                    "TestConfChangeUnreliableRecover3B", "TestConfChangeSnapshotUnreliableRecover3B",
+                    "TestConfChangeSnapshotUnreliableRecoverConcurrentPartition3B", "TestOneSplit3B",
+                    "TestSplitRecover3B", "TestSplitRecoverManyClients3B", "TestSplitUnreliable3B",
+                    "TestSplitUnreliableRecover3B", "TestSplitConfChangeSnapshotUnreliableRecover3B",
+                    "TestSplitConfChangeSnapshotUnreliableRecoverConcurrentPartition3B"),
+            LabPart.LAB3C, List.of(
+                    "TestRegionNotUpdate3C", "TestRegionUpdateVersion3C", "TestRegionWithStaleVersion3C",
+                    "TestRegionUpdateVersionAndConfver3C", "TestRegionWithStaleConfVer3C",
+                    "TestRegionAddPendingPeer3C", "TestRegionRemovePendingPeer3C", "TestRegionRemovePeers3C",
+                    "TestRegionAddBackPeers3C", "TestRegionChangeLeader3C", "TestRegionChangeApproximateSize3C",
+                    "TestRegionCounts3C", "TestRegionGetRegions3C", "TestRegionGetStores3C",
+                    "TestRegionGetStoresInfo3C", "TestHeartbeatSplit3C", "TestRegionSplitAndMerge3C",
+                    "TestConcurrentHandleRegion3C", "TestReplicas13C", "TestReplicas33C", "TestReplicas53C",
+                    "TestReplacePendingRegion3C"));
 
     @Test
-    @DisplayName("the list holds the 75 Raft tests of 2AA (24), 2AB (26), 2AC (2), 2C (7), 3A (16), the 11 of 2B "
-            + "and the 6 raftstore tests of 2C")
+    @DisplayName("the list holds the 75 Raft tests of 2AA (24), 2AB (26), 2AC (2), 2C (7), 3A (16), the 11 of 2B, "
+            + "the 6 raftstore tests of 2C, the 16 raftstore tests of 3B and the 22 scheduler tests of 3C")
     void listIsComplete() {
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AA)).hasSize(24);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2AB)).hasSize(26);
@@ -75,7 +95,9 @@ class TinyKvCounterpartsTest {
         assertThat(TINYKV_TESTS.get(LabPart.LAB2B)).hasSize(11);
         assertThat(TINYKV_TESTS.get(LabPart.LAB2C)).hasSize(13);
         assertThat(TINYKV_TESTS.get(LabPart.LAB3A)).hasSize(16);
-        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(92);
+        assertThat(TINYKV_TESTS.get(LabPart.LAB3B)).hasSize(16);
+        assertThat(TINYKV_TESTS.get(LabPart.LAB3C)).hasSize(22);
+        assertThat(TINYKV_TESTS.values().stream().flatMap(List::stream).distinct()).hasSize(130);
     }
 
     @Test

@@ -109,6 +109,7 @@ public class PeerMsgHandler {
         try {
             propose.run();
         } catch (RaftException.ProposalDropped e) {
+            peer.log().debug("proposal dropped: %s", e.getMessage());
             callback.done(CmdResponses.error(new RegionError.OtherError("proposal dropped: " + e.getMessage())));
             return;
         }
@@ -132,6 +133,8 @@ public class PeerMsgHandler {
         ChangePeerRequest change = request.getAdminRequest().getChangePeer();
         if (change.getChangeType() == ConfChangeType.RemoveNode && change.getPeer().getId() == peer.peerId()) {
             Optional<tinykv.proto.metapb.Peer> successor = mostUpToDateFollower();
+            peer.log().info("asked to remove itself: handing leadership to %s first",
+                    successor.map(next -> "peer " + next.getId()).orElse("nobody (no follower)"));
             successor.ifPresent(next -> peer.raftGroup().transferLeader(next.getId()));
             callback.done(CmdResponses.error(new RegionError.NotLeaderError(peer.regionId(), successor)));
             return;
