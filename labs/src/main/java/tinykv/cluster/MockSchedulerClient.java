@@ -180,13 +180,14 @@ public final class MockSchedulerClient implements SchedulerClient {
         for (Peer peer : request.getPendingPeersList()) {
             pendingPeers.put(peer.getId(), peer);
         }
-        leaders.put(regionId, request.getLeader());
-
         // A heartbeat older than what we know is ignored, unanswered: heartbeats race with splits and
-        // conf changes, so this is normal and not an error of the store that sent it.
+        // conf changes, so this is normal and not an error of the store that sent it. Differs from TinyKV: its
+        // leader is not taken either. A leader cut off in a minority goes on reporting its old region; taking
+        // its word would send clients to it on every other heartbeat, where nothing can commit.
         if (!updateRangeIfNewer(region) || !updatePeersIfNewer(region)) {
             return;
         }
+        leaders.put(regionId, request.getLeader());
 
         RegionHeartbeatResponse.Builder response = RegionHeartbeatResponse.newBuilder().setHeader(header())
                 .setRegionId(regionId).setRegionEpoch(region.getRegionEpoch()).setTargetPeer(request.getLeader());

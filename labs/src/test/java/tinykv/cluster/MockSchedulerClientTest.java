@@ -75,8 +75,31 @@ class MockSchedulerClientTest {
         assertThat(scheduler.getRegion(bytes("z")).orElseThrow().region().getId()).isEqualTo(10);
         assertThat(scheduler.getRegion(bytes("m")).orElseThrow().region().getId()).isEqualTo(10);
 
-        scheduler.regionHeartbeat(heartbeat(region(1, "", "", 1, 1, 1, 2, 3), 1));
+        // A stale report from a peer that missed the split (on store 3, which had not reported before) changes nothing.
+        scheduler.regionHeartbeat(heartbeat(region(1, "", "", 1, 1, 1, 2, 3), 3));
         assertThat(scheduler.regions()).extracting(Region::getId).containsExactly(1L, 10L);
+    }
+
+    @Test
+    @DisplayName("a region that starts in a gap but covers a known region replaces it only if newer")
+    void reportStartingInAGapIsCheckedAgainstWhatItCovers() {
+        scheduler.regionHeartbeat(heartbeat(region(10, "m", "", 2, 1, 1, 2, 3), 1));
+        // Region 1's new half [, m) has not reported yet: [, m) is a gap. An old report of region 1 over the whole
+        // key space starts in that gap and covers region 10: it is stale and changes nothing.
+        scheduler.regionHeartbeat(heartbeat(region(1, "", "", 1, 1, 1, 2, 3), 2));
+        assertThat(scheduler.regions()).extracting(Region::getId).containsExactly(10L);
+        scheduler.regionHeartbeat(heartbeat(region(1, "", "m", 2, 1, 1, 2, 3), 1));
+        assertThat(scheduler.regions()).extracting(Region::getId).containsExactly(1L, 10L);
+    }
+
+    @Test
+    @DisplayName("one store reporting a region's epoch going back fails the run, naming region, store and epochs")
+    void epochGoingBackOnOneStoreIsAFailure() {
+        scheduler.regionHeartbeat(heartbeat(region(1, "", "m", 2, 1, 1, 2, 3), 1));
+        assertThatThrownBy(() -> scheduler.regionHeartbeat(heartbeat(region(1, "", "", 1, 1, 1, 2, 3), 1)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("region 1: store 1 reported epoch conf_ver: 1 version: 1 after it had reported "
+                        + "conf_ver: 1 version: 2");
     }
 
     @Test

@@ -49,6 +49,9 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
             return;
         }
         ctx.storeMeta().noteChange();
+        if (before.region().getRegionEpoch().getVersion() != after.region().getRegionEpoch().getVersion()) {
+            peer.forgetApproximateSize(); // a split changed the range: measure it again
+        }
         boolean regionChanged = !before.region().getRegionEpoch().equals(after.region().getRegionEpoch());
         if (regionChanged && after.leader() && !peer.isStopped()) {
             PeerMsgDispatcher.heartbeatScheduler(peer, ctx);
