@@ -42,6 +42,13 @@ public final class ScheduleFailure extends AssertionError {
                 schedule, null);
     }
 
+    /** The same failure, its message led by {@code context} (which of several schedules it was, say). */
+    public ScheduleFailure in(String context) {
+        ScheduleFailure failure = new ScheduleFailure(context + ": " + getMessage(), schedule, getCause());
+        failure.setStackTrace(getStackTrace());
+        return failure;
+    }
+
     /** The schedule that failed, from fresh nodes to the failing step. */
     public List<Step> schedule() {
         return schedule;

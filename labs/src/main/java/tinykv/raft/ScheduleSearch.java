@@ -62,7 +62,8 @@ public final class ScheduleSearch {
         /** One line for a test's output: the counts a reader compares between runs. */
         public String summary() {
             return states + " states, " + steps + " steps tried, schedules up to " + deepest + " steps"
-                    + (exhausted ? ", every state within the bounds" : ", state budget used up")
+                    + (failure.isPresent() ? ", stopped at a broken state"
+                            : exhausted ? ", every state within the bounds" : ", state budget used up")
                     + ", leaders up to term " + highestLeader + ", commit index up to " + mostCommitted;
         }
     }

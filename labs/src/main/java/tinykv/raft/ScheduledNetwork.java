@@ -152,6 +152,11 @@ public final class ScheduledNetwork {
                 .max((a, b) -> Long.compare(a.term, b.term));
     }
 
+    /** How many terms had a leader so far. */
+    public int leaderTerms() {
+        return invariants.leadersByTerm().size();
+    }
+
     /** This state's fingerprint (see {@link StateFingerprint}), with {@code extra} values mixed in. */
     long fingerprint(long... extra) {
         return StateFingerprint.of(nodes.values(), inFlight, invariants, extra);
