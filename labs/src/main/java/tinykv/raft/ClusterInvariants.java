@@ -28,9 +28,24 @@ import tinykv.proto.eraftpb.Entry;
  * or earlier, so every leader of a later term must hold it).
  */
 final class ClusterInvariants {
-    private final RaftInvariants perNode = new RaftInvariants();
-    private final Map<Long, Long> termByNode = new TreeMap<>();
-    private final Map<Long, Committed> committed = new TreeMap<>();
+    private final RaftInvariants perNode;
+    private final Map<Long, Long> termByNode;
+    private final Map<Long, Committed> committed;
+
+    ClusterInvariants() {
+        this(new RaftInvariants(), new TreeMap<>(), new TreeMap<>());
+    }
+
+    private ClusterInvariants(RaftInvariants perNode, Map<Long, Long> termByNode, Map<Long, Committed> committed) {
+        this.perNode = perNode;
+        this.termByNode = termByNode;
+        this.committed = committed;
+    }
+
+    /** A copy with the same history, which goes on independently (for a fork of the network). */
+    ClusterInvariants copy() {
+        return new ClusterInvariants(perNode.copy(), new TreeMap<>(termByNode), new TreeMap<>(committed));
+    }
 
     /** An entry seen committed, by {@code node} while at {@code term}. */
     record Committed(Entry entry, long node, long term) {}

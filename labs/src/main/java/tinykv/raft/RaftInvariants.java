@@ -22,6 +22,14 @@ final class RaftInvariants {
     private final Map<Long, Long> leaderByTerm = new TreeMap<>();
     private final Map<Long, Long> committedByNode = new TreeMap<>();
 
+    /** A copy with the same history, which goes on independently. */
+    RaftInvariants copy() {
+        RaftInvariants copy = new RaftInvariants();
+        copy.leaderByTerm.putAll(leaderByTerm);
+        copy.committedByNode.putAll(committedByNode);
+        return copy;
+    }
+
     /** Checks {@code node} after it handled {@code cause}, the {@code delivery}-th message of a send. */
     void check(Raft node, int delivery, Message cause) {
         violation(node).ifPresent(what -> {

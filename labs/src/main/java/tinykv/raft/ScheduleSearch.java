@@ -92,6 +92,8 @@ public final class ScheduleSearch {
     private final Bounds bounds;
     private final Set<Long> visited = new HashSet<>();
     private final Queue<Path> frontier = new ArrayDeque<>();
+    /** The state after the prefix; every state is rebuilt from a fork of it. */
+    private ScheduledNetwork start;
     private long steps;
     private int deepest;
     private long highestLeader;
@@ -118,7 +120,8 @@ public final class ScheduleSearch {
 
     private Result search() {
         Path root = new Path(null, null, 0, 0, 0, 0, 0);
-        ScheduledNetwork start = replay(root);
+        start = spec.start();
+        start.applyAll(prefix);
         visited.add(start.fingerprint(root.budgets()));
         frontier.add(root);
         while (!frontier.isEmpty()) {
@@ -128,13 +131,12 @@ public final class ScheduleSearch {
             }
             ScheduledNetwork here = replay(path);
             List<Move> moves = moves(here, path);
-            for (int i = 0; i < moves.size(); i++) {
-                Move move = moves.get(i);
+            // Each move starts from the state here: a fork, which rebuilds only the node the move steps.
+            for (Move move : moves) {
                 if (visited.size() >= bounds.maxStates()) {
                     return result(false, Optional.empty());
                 }
-                // Each move needs the state as it is here: a new replay, except for the last move.
-                ScheduledNetwork network = i == moves.size() - 1 ? here : replay(path);
+                ScheduledNetwork network = here.fork();
                 steps++;
                 try {
                     move.action().accept(network);
@@ -154,8 +156,7 @@ public final class ScheduleSearch {
     }
 
     private ScheduledNetwork replay(Path path) {
-        ScheduledNetwork network = spec.start();
-        network.applyAll(prefix);
+        ScheduledNetwork network = start.fork();
         network.applyAll(path.steps());
         return network;
     }

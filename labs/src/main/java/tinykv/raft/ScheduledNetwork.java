@@ -4,10 +4,13 @@ import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import tinykv.Todo;
 import tinykv.proto.eraftpb.Entry;
 import tinykv.proto.eraftpb.Message;
@@ -25,20 +28,50 @@ import tinykv.proto.eraftpb.MessageType;
  */
 public final class ScheduledNetwork {
     private final ScheduleSpec spec;
-    private final Map<Long, Raft> nodes = new TreeMap<>();
-    private final List<Message> inFlight = new ArrayList<>();
-    private final List<Step> schedule = new ArrayList<>();
-    private final ClusterInvariants invariants = new ClusterInvariants();
+    private final Map<Long, Raft> nodes;
+    /** What each node was given so far, so that a fork can rebuild it. */
+    private final Map<Long, Inputs> inputs;
+    /** Nodes this network holds together with a fork: rebuilt from their inputs before they change. */
+    private final Set<Long> shared;
+    private final List<Message> inFlight;
+    private final List<Step> schedule;
+    private final ClusterInvariants invariants;
+
+    /** The inputs of one node, newest first: a message it stepped, or a number of ticks (message null). */
+    private record Inputs(Inputs earlier, Message message, int ticks) {}
 
     ScheduledNetwork(ScheduleSpec spec) {
         this.spec = spec;
+        this.nodes = new TreeMap<>();
         for (long id : RaftNetwork.idsBySize(spec.nodes())) {
-            Raft raft = spec.factory().apply(spec.config(id));
-            if (raft.id != id) {
-                throw new IllegalArgumentException("the node built for id " + id + " has id " + raft.id);
-            }
-            nodes.put(id, raft);
+            nodes.put(id, build(id));
         }
+        this.inputs = new TreeMap<>();
+        this.shared = new HashSet<>();
+        this.inFlight = new ArrayList<>();
+        this.schedule = new ArrayList<>();
+        this.invariants = new ClusterInvariants();
+    }
+
+    private ScheduledNetwork(ScheduledNetwork original) {
+        this.spec = original.spec;
+        this.nodes = new TreeMap<>(original.nodes);
+        this.inputs = new TreeMap<>(original.inputs);
+        this.shared = new HashSet<>(nodes.keySet());
+        original.shared.addAll(nodes.keySet());
+        this.inFlight = new ArrayList<>(original.inFlight);
+        this.schedule = new ArrayList<>(original.schedule);
+        this.invariants = original.invariants.copy();
+    }
+
+    /**
+     * A copy of this network in its current state, which goes on independently. The two share their
+     * nodes until either steps one: then it rebuilds its own copy of that node by replaying the node's
+     * inputs on a new node, which is cheaper than replaying the whole schedule. A search forks a state
+     * once for each step it tries from there.
+     */
+    ScheduledNetwork fork() {
+        return new ScheduledNetwork(this);
     }
 
     // ---- Steps ----
@@ -52,9 +85,9 @@ public final class ScheduledNetwork {
      */
     public void apply(Step step) {
         if (step instanceof Step.Deliver d) {
-            Raft receiver = node(d.message().getTo());
+            node(d.message().getTo());
             takeInFlight(d.message(), step);
-            run(step, receiver, () -> receiver.step(d.message()));
+            feed(d.message().getTo(), d.message(), 0, step);
         } else if (step instanceof Step.Duplicate d) {
             requireInFlight(d.message(), step);
             inFlight.add(d.message());
@@ -63,15 +96,9 @@ public final class ScheduledNetwork {
             takeInFlight(d.message(), step);
             schedule.add(step);
         } else if (step instanceof Step.Tick t) {
-            Raft node = node(t.node());
-            run(step, node, () -> {
-                for (int i = 0; i < t.times(); i++) {
-                    node.tick();
-                }
-            });
+            feed(t.node(), null, t.times(), step);
         } else if (step instanceof Step.Propose p) {
-            Raft node = node(p.node());
-            run(step, node, () -> node.step(proposal(p)));
+            feed(p.node(), proposal(p), 0, step);
         }
         check();
     }
@@ -84,27 +111,26 @@ public final class ScheduledNetwork {
      * @return the step, as it was recorded in the schedule
      */
     public Step.Tick fireTimer(long id, int maxTicks) {
-        Raft node = node(id);
+        Raft node = own(id);
         StateType state = node.state;
         long term = node.term;
-        int[] ticks = {0};
-        Step.Tick[] step = {null};
-        Runnable ticking = () -> {
-            while (ticks[0] < maxTicks && node.msgs.isEmpty() && node.state == state && node.term == term) {
-                node.tick();
-                ticks[0]++;
-            }
-        };
-        runRecordingAfter(node, ticking, () -> step[0] = new Step.Tick(id, Math.max(1, ticks[0])));
+        int ticks = 0;
+        while (ticks < maxTicks && node.msgs.isEmpty() && node.state == state && node.term == term) {
+            ticks++;
+            Step.Tick step = new Step.Tick(id, ticks);
+            give(node, null, 1, () -> step);
+        }
+        Step.Tick step = new Step.Tick(id, Math.max(1, ticks));
+        record(id, null, step.times(), step);
         check();
-        return step[0];
+        return step;
     }
 
     /**
      * Delivers the messages in flight, oldest first, and what they cause, until none is left (a
      * network that is reliable and in order for a while). Each delivery is a step of the schedule.
      *
-     * @throws AssertionError if the nodes are still talking after {@code limit} deliveries
+     * @throws ScheduleFailure if the nodes are still talking after {@code limit} deliveries
      */
     public void deliverAll(int limit) {
         for (int delivered = 0; !inFlight.isEmpty(); delivered++) {
@@ -169,24 +195,68 @@ public final class ScheduledNetwork {
 
     // ---- Helpers ----
 
-    private void run(Step step, Raft node, Runnable action) {
-        runRecordingAfter(node, action, () -> step);
+    /** Gives node {@code id} one input (a message, or {@code ticks} ticks) as {@code step}, and sends its output. */
+    private void feed(long id, Message message, int ticks, Step step) {
+        Raft node = own(id);
+        give(node, message, ticks, () -> step);
+        record(id, message, ticks, step);
     }
 
-    /** Runs {@code action} on {@code node}, records the step it made, and puts what the node sent in flight. */
-    private void runRecordingAfter(Raft node, Runnable action, java.util.function.Supplier<Step> recorded) {
+    private void record(long id, Message message, int ticks, Step step) {
+        inputs.put(id, new Inputs(inputs.get(id), message, ticks));
+        schedule.add(step);
+        send(nodes.get(id));
+    }
+
+    /**
+     * Steps {@code message} into {@code node}, or ticks it. A refusal ({@link RaftException}, such as a
+     * dropped proposal) changes nothing, as if the message were lost; anything else a node throws fails
+     * the schedule at this step.
+     */
+    private void give(Raft node, Message message, int ticks, Supplier<Step> step) {
         try {
-            action.run();
+            if (message != null) {
+                node.step(message);
+            }
+            for (int i = 0; i < ticks; i++) {
+                node.tick();
+            }
         } catch (RaftException refused) {
-            // A refused proposal (or message) changes nothing: the sender learns nothing, as if it were lost.
+            // The sender learns nothing, exactly as if the message were lost.
         } catch (Todo todo) {
             throw todo;
         } catch (RuntimeException thrown) {
-            schedule.add(recorded.get());
-            throw ScheduleFailure.crash(node.id, thrown, schedule, spec);
+            List<Step> failed = new ArrayList<>(schedule);
+            failed.add(step.get());
+            throw ScheduleFailure.crash(node.id, thrown, failed, spec);
         }
-        schedule.add(recorded.get());
-        send(node);
+    }
+
+    /** The node with this id, rebuilt first if a fork shares it. */
+    private Raft own(long id) {
+        node(id);
+        if (shared.remove(id)) {
+            Raft fresh = build(id);
+            List<Inputs> given = new ArrayList<>();
+            for (Inputs in = inputs.get(id); in != null; in = in.earlier()) {
+                given.add(in);
+            }
+            Collections.reverse(given);
+            for (Inputs in : given) {
+                give(fresh, in.message(), in.ticks(), () -> null);
+                fresh.msgs.clear(); // sent the first time round; already in flight
+            }
+            nodes.put(id, fresh);
+        }
+        return nodes.get(id);
+    }
+
+    private Raft build(long id) {
+        Raft raft = spec.factory().apply(spec.config(id));
+        if (raft.id != id) {
+            throw new IllegalArgumentException("the node built for id " + id + " has id " + raft.id);
+        }
+        return raft;
     }
 
     private void send(Raft node) {
