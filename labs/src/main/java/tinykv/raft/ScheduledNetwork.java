@@ -115,12 +115,11 @@ public final class ScheduledNetwork {
         StateType state = node.state;
         long term = node.term;
         int ticks = 0;
-        while (ticks < maxTicks && node.msgs.isEmpty() && node.state == state && node.term == term) {
-            ticks++;
-            Step.Tick step = new Step.Tick(id, ticks);
-            give(node, null, 1, () -> step);
-        }
-        Step.Tick step = new Step.Tick(id, Math.max(1, ticks));
+        do {
+            Step.Tick sofar = new Step.Tick(id, ++ticks);
+            give(node, null, 1, () -> sofar);
+        } while (ticks < maxTicks && node.msgs.isEmpty() && node.state == state && node.term == term);
+        Step.Tick step = new Step.Tick(id, ticks);
         record(id, null, step.times(), step);
         check();
         return step;
