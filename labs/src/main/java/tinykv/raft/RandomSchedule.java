@@ -43,6 +43,13 @@ public final class RandomSchedule {
     public record Options(int steps, int deliver, int tick, int duplicate, int drop, int propose, int maxInFlight,
             List<String> proposals, int healRounds) {
         public Options {
+            ScheduleSearch.requireAtLeast(0, steps, "steps");
+            ScheduleSearch.requireAtLeast(0, deliver, "deliver");
+            ScheduleSearch.requireAtLeast(0, tick, "tick");
+            ScheduleSearch.requireAtLeast(0, duplicate, "duplicate");
+            ScheduleSearch.requireAtLeast(0, drop, "drop");
+            ScheduleSearch.requireAtLeast(0, propose, "propose");
+            ScheduleSearch.requireAtLeast(1, healRounds, "healRounds");
             proposals = List.copyOf(proposals);
             if (deliver + tick + duplicate + drop + propose <= 0) {
                 throw new IllegalArgumentException("the step weights must not all be 0");
@@ -51,7 +58,7 @@ public final class RandomSchedule {
     }
 
     /**
-     * What a run went through, for a test's output and its checks that the chaos did something.
+     * What a run went through: the kit's test of the harness checks that the chaos really churns.
      *
      * @param highestTerm   the highest term any node reached
      * @param leaderTerms   how many terms had a leader

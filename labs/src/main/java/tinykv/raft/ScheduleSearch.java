@@ -41,6 +41,12 @@ public final class ScheduleSearch {
     public record Bounds(int maxStates, int maxDepth, int duplicates, int drops, int heartbeats, long maxTerm,
             List<String> proposals) {
         public Bounds {
+            requireAtLeast(1, maxStates, "maxStates");
+            requireAtLeast(0, maxDepth, "maxDepth");
+            requireAtLeast(0, duplicates, "duplicates");
+            requireAtLeast(0, drops, "drops");
+            requireAtLeast(0, heartbeats, "heartbeats");
+            requireAtLeast(0, maxTerm, "maxTerm");
             proposals = List.copyOf(proposals);
         }
     }
@@ -210,5 +216,11 @@ public final class ScheduleSearch {
 
     private Result result(boolean exhausted, Optional<ScheduleFailure> failure) {
         return new Result(visited.size(), steps, deepest, exhausted, highestLeader, mostCommitted, failure);
+    }
+
+    static void requireAtLeast(long least, long value, String name) {
+        if (value < least) {
+            throw new IllegalArgumentException(name + " must be at least " + least + ", was " + value);
+        }
     }
 }

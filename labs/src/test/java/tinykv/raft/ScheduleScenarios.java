@@ -17,6 +17,10 @@ import tinykv.proto.eraftpb.MessageType;
  * <p>All of them use 2-tick election timeouts (drawn from 2..3) and 1-tick heartbeats, so that timers
  * fire often: many elections per thousand steps. The 2AA ones lose every {@code MsgAppend} on sending,
  * so that they need only what lab 2AA builds (votes and heartbeats); the 2AB ones replicate.
+ *
+ * <p>The searches drop nothing: for safety, a message that stays in flight to the end of a schedule is
+ * as good as lost, so drops would only add states. The random schedules drop messages, which matters
+ * for what the network must recover from.
  */
 final class ScheduleScenarios {
     private ScheduleScenarios() {}

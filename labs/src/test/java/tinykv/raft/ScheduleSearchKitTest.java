@@ -147,6 +147,24 @@ class ScheduleSearchKitTest extends RaftTestSupport {
     }
 
     @Test
+    @DisplayName("random schedules churn: many elections, and in 2AB all 20 proposals committed after the heal")
+    void randomSchedulesChurn() {
+        List<String> proposals = LongStream.rangeClosed(1, 20).mapToObj(i -> "v" + i).toList();
+        for (long seed = 1; seed <= 3; seed++) {
+            RandomSchedule.Report elections = RandomSchedule.run(
+                    elections(seed, Raft::new), chaos(3_000, List.of()), new SplittableRandom(seed));
+            RandomSchedule.Report replication = RandomSchedule.run(
+                    replication(seed, Raft::new), chaos(3_000, proposals), new SplittableRandom(seed));
+            assertThat(elections.leaderTerms()).as("terms with a leader, 2AA schedule of seed %d: %s", seed,
+                    elections.summary()).isGreaterThanOrEqualTo(5);
+            assertThat(replication.leaderTerms()).as("terms with a leader, 2AB schedule of seed %d: %s", seed,
+                    replication.summary()).isGreaterThanOrEqualTo(5);
+            assertThat(replication.mostCommitted()).as("commit index after the heal, 2AB schedule of seed %d: %s", seed, replication.summary())
+                    .isGreaterThanOrEqualTo(21); // 20 proposals and at least one noop
+        }
+    }
+
+    @Test
     @DisplayName("a group that cannot elect anyone misses the liveness goal, reported with its schedule")
     void livenessGoalMissed() {
         ScheduleSpec spec = elections(1, Mute::new);
