@@ -1,7 +1,9 @@
 package tinykv.raft;
 
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import tinykv.proto.eraftpb.Message;
 
 /**
@@ -17,33 +19,53 @@ import tinykv.proto.eraftpb.Message;
  * A violation names the property, the node, the delivery that broke it and the message delivered.
  */
 final class RaftInvariants {
-    private final Map<Long, Long> leaderByTerm = new HashMap<>();
-    private final Map<Long, Long> committedByNode = new HashMap<>();
+    private final Map<Long, Long> leaderByTerm = new TreeMap<>();
+    private final Map<Long, Long> committedByNode = new TreeMap<>();
+
+    /** A copy with the same history, which goes on independently. */
+    RaftInvariants copy() {
+        RaftInvariants copy = new RaftInvariants();
+        copy.leaderByTerm.putAll(leaderByTerm);
+        copy.committedByNode.putAll(committedByNode);
+        return copy;
+    }
 
     /** Checks {@code node} after it handled {@code cause}, the {@code delivery}-th message of a send. */
     void check(Raft node, int delivery, Message cause) {
+        violation(node).ifPresent(what -> {
+            throw new AssertionError("Raft invariant broken: " + what + ", right after node " + node.id
+                    + " handled delivery #" + delivery + ": " + RaftNetwork.describe(cause));
+        });
+    }
+
+    /**
+     * Records {@code node}'s current state and returns the first property it breaks, as
+     * "property. what happened", or empty when it breaks none.
+     */
+    Optional<String> violation(Raft node) {
         if (node.state == StateType.LEADER) {
             Long leader = leaderByTerm.putIfAbsent(node.term, node.id);
             if (leader != null && leader != node.id) {
-                violated("election safety (Raft §5.2)", node, delivery, cause,
-                        "nodes " + leader + " and " + node.id + " both became leader of term " + node.term);
+                return Optional.of("election safety (Raft §5.2). nodes " + leader + " and " + node.id
+                        + " both became leader of term " + node.term);
             }
         }
         long committed = node.raftLog.committed;
         Long before = committedByNode.put(node.id, committed);
         if (before != null && committed < before) {
-            violated("commit never goes back (Raft §5.3)", node, delivery, cause,
-                    "node " + node.id + "'s commit index went back from " + before + " to " + committed);
+            return Optional.of("commit never goes back (Raft §5.3). node " + node.id
+                    + "'s commit index went back from " + before + " to " + committed);
         }
         long lastIndex = node.raftLog.lastIndex();
         if (committed > lastIndex) {
-            violated("commit within the log", node, delivery, cause,
-                    "node " + node.id + " committed index " + committed + " but its last index is " + lastIndex);
+            return Optional.of("commit within the log. node " + node.id + " committed index " + committed
+                    + " but its last index is " + lastIndex);
         }
+        return Optional.empty();
     }
 
-    private static void violated(String property, Raft node, int delivery, Message cause, String what) {
-        throw new AssertionError("Raft invariant broken: " + property + ". " + what + ", right after node "
-                + node.id + " handled delivery #" + delivery + ": " + RaftNetwork.describe(cause));
+    /** The leader recorded for each term so far: part of what a search must tell states apart by. */
+    Map<Long, Long> leadersByTerm() {
+        return Collections.unmodifiableMap(leaderByTerm);
     }
 }
