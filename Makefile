@@ -85,16 +85,19 @@ loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3 lab3c bench bench-loop grade test compile clean \
   grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check console-check
 
+# `make help` shows each target once: the instructor's repository hides the kit's variant (## kit:) and the
+# student kit the instructor's targets (## instructor:).
+comma := ,
 help: ## List the targets
 	@echo "TinyKV Labs for Java"
 	@echo
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | grep -v '## $(if $(INSTRUCTOR),kit,instructor): ' \
+	  | sed -E 's/## (kit|instructor): /## /' | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
-	@echo "Options: IMPL=skeleton|reference (default skeleton), TEST=name[,name...], SEED=n, RUNS=n,"
-	@echo "         LOG_LEVEL=debug|info|warn|error"
+	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
 	@echo "Grading: LAB=2b (one part), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
-	@echo "Example: make lab2b IMPL=reference RUNS=50"
+	@echo "Example: make lab2b RUNS=20$(if $(INSTRUCTOR), IMPL=reference)"
 
 lab2aa: ## Lab 2AA: Raft leader election
 	$(call run_labs,lab2aa)
@@ -126,7 +129,7 @@ lab3c: ## Lab 3C: the scheduler's region heartbeats and balance-region scheduler
 lab3: ## Lab 3: all of 3A, 3B and 3C
 	$(call run_labs,lab3a|lab3b|lab3c)
 
-bench: ## Committed operations per wall second of $(IMPL) on 5 stores, 5 clients, a reliable network
+bench: ## Committed operations per wall second of the raftstore on 5 simulated stores (several workloads)
 	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=$(IMPL) -Dtest=BenchmarkRun -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dtinykv.bench=true $(if $(SEED),-Dtinykv.seed=$(SEED)) $(run_log)
 
@@ -149,7 +152,7 @@ coverage: ## JaCoCo HTML report of the student classes each part's tests reach (
 	  --out target/coverage/grade
 
 ifneq ($(INSTRUCTOR),)
-test: ## The kit's own tests: reference passes all, skeleton fails each with its TODO, the grader, the student kit
+test: ## instructor: The kit's own tests: reference passes all, skeleton fails each with its TODO, the grader, the student kit
 	$(MVN) $(MVN_FLAGS) verify -Dimpl=reference
 	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=skeleton -Dgroups=kit
 	$(MAKE) --no-print-directory handout-check
@@ -158,24 +161,24 @@ test: ## The kit's own tests: reference passes all, skeleton fails each with its
 	$(MAKE) --no-print-directory clones-check
 	$(MAKE) --no-print-directory ide-check
 
-grade-submissions: handout ## Grade every submission in DIR=folder: one results.json each and scores.csv
+grade-submissions: handout ## instructor: Grade every submission in DIR=folder: one results.json each and scores.csv
 	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
 	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --out target/grade-submissions \
 	  --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds $(SEEDS) --salt '$(SALT)'
 
-handout: ## Write the student kit to target/handout/ and target/handout.tar.gz (no reference, no hidden tests)
+handout: ## instructor: Write the student kit to target/handout/ and target/handout.tar.gz (no reference, no hidden tests)
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
 	$(GRADER) tinykv.grading.Handout . target/handout
 	tar -czf target/handout.tar.gz -C target handout
 	@echo "Student kit: target/handout/ and target/handout.tar.gz"
 
-handout-check: handout ## Check the student kit: it builds alone, grades 0 quickly, holds no reference code
+handout-check: handout ## instructor: Check the student kit: it builds alone, grades 0 quickly, holds no reference code
 	rm -rf target/handout-check && cp -r target/handout target/handout-check
 	cd target/handout-check && $(MAKE) --no-print-directory grade MVN='$(MVN) -o' SEEDS=1
 	$(GRADER) tinykv.grading.HandoutCheck target/handout-check reference/src/main/java skeleton/src/main/java
 
-gradescope: handout ## Gradescope autograder zip: the kit, the hidden tests, setup.sh and run_autograder at its root
+gradescope: handout ## instructor: Gradescope autograder zip: the kit, the hidden tests, setup.sh and run_autograder at its root
 	rm -rf target/gradescope target/gradescope.zip && cp -r target/handout target/gradescope
 	cp -r labs/src/hidden target/gradescope/labs/src/hidden
 	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
@@ -234,12 +237,12 @@ batch-check: handout
 	grep -q 'does not compile' target/batch-check-out/broken/results.json
 	@echo "batch check: the tampered test file was ignored and named, the broken skeleton got 'does not compile'"
 else
-test: ## The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
+test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
 	$(MVN) $(MVN_FLAGS) package -DskipTests
 	$(MVN) $(MVN_FLAGS) -pl skeleton test
 endif
 
-compile: ## Compile everything (skeleton, reference, labs) without running tests
+compile: ## Compile everything without running tests
 	$(MVN) $(MVN_FLAGS) package -DskipTests -Dimpl=$(IMPL)
 
 clean: ## Remove build output
