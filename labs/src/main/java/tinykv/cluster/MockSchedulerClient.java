@@ -330,7 +330,7 @@ public final class MockSchedulerClient implements SchedulerClient {
         boolean oneAdded = after == before + 1 && added == 1 && removed == 0;
         if (before != after && !oneRemoved && !oneAdded) {
             throw new AssertionError("region " + regionId(reported) + " changed more than one peer at once: "
-                    + "known " + known.getPeersList() + ", reported " + reported.getPeersList());
+                    + "known " + peers(known) + ", reported " + peers(reported));
         }
         if (before == after) {
             checkSamePeers(known, reported);
@@ -344,8 +344,8 @@ public final class MockSchedulerClient implements SchedulerClient {
 
     private static void checkSamePeers(Region known, Region reported) {
         if (known.getPeersCount() != reported.getPeersCount() || !peersNotIn(known, reported).isEmpty()) {
-            throw new AssertionError("region " + regionId(reported) + " reports peers " + reported.getPeersList()
-                    + " but the scheduler knows " + known.getPeersList() + " at the same conf version");
+            throw new AssertionError("region " + regionId(reported) + " reports peers " + peers(reported)
+                    + " but the scheduler knows " + peers(known) + " at the same conf version");
         }
     }
 
@@ -393,6 +393,12 @@ public final class MockSchedulerClient implements SchedulerClient {
     /** Peers of {@code left} on stores where {@code right} has none. */
     private static List<Peer> peersNotIn(Region left, Region right) {
         return left.getPeersList().stream().filter(peer -> RegionChecks.findPeer(right, peer.getStoreId()).isEmpty()).toList();
+    }
+
+    /** {@code [peer 1 on store 1, peer 7 on store 3]}: a region's peers on one line. */
+    private static String peers(Region region) {
+        return region.getPeersList().stream().map(peer -> "peer " + peer.getId() + " on store " + peer.getStoreId())
+                .toList().toString();
     }
 
     private static String regionId(Region region) {
