@@ -146,7 +146,7 @@ final class PeerMsgDispatcher {
         }
         if (target > peer.peerId()) {
             peer.log().info("a newer peer %d of the region exists; destroying this one", target);
-            destroyPeer();
+            PeerLifecycle.destroy(ctx, peer);
             ctx.router().sendStore(new StoreMsg.StoreRaftMessage(message));
             return true;
         }
@@ -185,10 +185,6 @@ final class PeerMsgDispatcher {
             return;
         }
         peer.log().info("removed from the region; destroying");
-        destroyPeer();
-    }
-
-    private void destroyPeer() {
         PeerLifecycle.destroy(ctx, peer);
     }
 

@@ -57,11 +57,6 @@ public final class StoreMeta {
         return regions.size();
     }
 
-    /** Every region here, initialized or not, in id order. */
-    public List<Region> regions() {
-        return List.copyOf(regions.values());
-    }
-
     /**
      * The initialized regions whose range meets {@code range}, from left to right: those ending after its
      * start, up to the first that starts at or after its end.
@@ -78,14 +73,6 @@ public final class StoreMeta {
             found.add(region);
         }
         return found;
-    }
-
-    /** The initialized region holding {@code key}, if any. */
-    public Optional<Region> regionHolding(ByteString key) {
-        // The first region ending after the key; an empty key is before every end.
-        Map.Entry<ByteString, Long> first = key.isEmpty() ? regionsByEnd.firstEntry() : regionsByEnd.higherEntry(key);
-        return Optional.ofNullable(first).map(entry -> regions.get(entry.getValue()))
-                .filter(region -> KeyRange.of(region).contains(key));
     }
 
     /** Notes that a peer here changed its role or term: observers look again. */
