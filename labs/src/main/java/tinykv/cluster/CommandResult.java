@@ -1,5 +1,6 @@
 package tinykv.cluster;
 
+import com.google.protobuf.TextFormat;
 import java.util.Optional;
 import tinykv.kv.storage.RegionReader;
 import tinykv.proto.raft_cmdpb.RaftCmdResponse;
@@ -18,14 +19,18 @@ public record CommandResult(RaftCmdResponse response, Optional<RegionReader> sna
     /** The single response of a one-request command, checked to be of the expected type. */
     public Response single(tinykv.proto.raft_cmdpb.CmdType expected) {
         if (hasError()) {
-            throw new AssertionError("command failed: " + response.getHeader().getError());
+            throw new AssertionError("command failed: " + TextFormat.shortDebugString(response.getHeader().getError()));
         }
         if (response.getResponsesCount() != 1) {
-            throw new AssertionError("expected 1 response, got " + response.getResponsesCount() + ": " + response);
+            throw new AssertionError("expected 1 response, got " + response.getResponsesCount() + ": "
+                    + TextFormat.shortDebugString(response));
         }
         Response only = response.getResponses(0);
         if (only.getCmdType() != expected) {
-            throw new AssertionError("expected a " + expected + " response, got " + only.getCmdType());
+            throw new AssertionError("expected a " + expected + " response, got " + only.getCmdType() + ": this command's"
+                    + " callback was answered with another command's result. Check how a proposal is matched to the"
+                    + " entry that answers it: by index and term, and a proposal overwritten by a new leader's entry"
+                    + " answered StaleCommand");
         }
         return only;
     }

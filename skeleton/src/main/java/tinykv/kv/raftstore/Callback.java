@@ -1,5 +1,6 @@
 package tinykv.kv.raftstore;
 
+import com.google.protobuf.TextFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,8 +34,10 @@ public final class Callback {
     private void complete(RaftCmdResponse response, RegionReader snapshot) {
         Objects.requireNonNull(response, "response");
         if (done) {
-            throw new IllegalStateException("callback completed twice; first with " + this.response
-                    + " then with " + response);
+            // One line each: the two answers are what a student compares to find the proposal matched twice.
+            throw new IllegalStateException("callback completed twice; first with {"
+                    + TextFormat.shortDebugString(this.response) + "} then with {"
+                    + TextFormat.shortDebugString(response) + "}");
         }
         this.response = response;
         this.snapshot = snapshot;
