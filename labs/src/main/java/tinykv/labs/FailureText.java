@@ -68,16 +68,23 @@ final class FailureText {
         return Optional.empty();
     }
 
+    /**
+     * The failure's message; each cause whose words the message does not already hold (a simulation failure
+     * repeats its causes); and the frames of the deepest cause, where the throw happened.
+     */
     private void describe(Throwable t, String prefix, List<String> lines) {
-        String[] message = headline(t).split("\n", -1);
+        String text = headline(t);
+        String[] message = text.split("\n", -1);
         lines.add(prefix + message[0]);
-        for (int i = 1; i < message.length; i++) {
-            lines.add(message[i]);
+        lines.addAll(List.of(message).subList(1, message.length));
+        Throwable root = t;
+        for (Throwable cause = t.getCause(); cause != null && cause != root; cause = cause.getCause()) {
+            if (!text.contains(cause.toString())) {
+                lines.add("Caused by: " + cause);
+            }
+            root = cause;
         }
-        lines.addAll(kitFrames(t));
-        if (t.getCause() != null && t.getCause() != t) {
-            describe(t.getCause(), "Caused by: ", lines);
-        }
+        lines.addAll(kitFrames(root));
     }
 
     /** An assertion's message as written; any other exception with its type, which is part of what went wrong. */
@@ -88,13 +95,19 @@ final class FailureText {
         return t.toString();
     }
 
-    /** The frames of the kit's and the student's classes, up to the test method that made the call. */
+    /**
+     * The frames of the kit's and the student's classes, up to the test method that made the call, or up to
+     * the simulator when the throw happened inside one of its events (what ran it is the same every time).
+     */
     private List<String> kitFrames(Throwable t) {
         List<String> frames = new ArrayList<>();
         int hidden = 0;
         for (StackTraceElement frame : t.getStackTrace()) {
             if (!frame.getClassName().startsWith("tinykv.")) {
                 continue;
+            }
+            if (frame.getClassName().startsWith("tinykv.sim.") && !frames.isEmpty()) {
+                break;
             }
             if (frames.size() == MAX_FRAMES) {
                 hidden++;

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * A simulated run that went wrong: a task or handler threw, a condition did not hold within its virtual
- * budget, or a safety limit (wall clock, livelock) ended the run. The message says who, when (virtual
+ * budget, or a safety limit (the event budget, livelock) ended the run. The message says who, when (virtual
  * time), with which seed, and lists the last events before the failure; the original exception, if any,
  * is the cause. {@code tinykv.labs.ReplayOnFailure} adds the replay command when it reaches the test.
  *
@@ -32,13 +32,22 @@ public final class SimulationFailure extends AssertionError {
         return virtualTime;
     }
 
+    /**
+     * The cause first (its first line is all that Maven's summary and an IDE's test list show), then where it
+     * happened: who was running what, the virtual time and seed, the rest of the cause chain, the last events.
+     */
     private static String report(String headline, long seed, long virtualTime, List<EventTrace.Entry> lastEvents,
             Throwable cause) {
-        StringBuilder report = new StringBuilder(headline);
+        StringBuilder report = new StringBuilder();
+        if (cause == null) {
+            report.append(headline);
+        } else {
+            report.append(describe(cause)).append(String.format(Locale.ROOT, "%n  in: %s", headline));
+        }
         report.append(String.format(Locale.ROOT, "%n  at virtual time %.3fs, seed %d", virtualTime / 1000.0, seed));
         // The raftstore names its region and peer in exception messages; show every message of the chain.
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            report.append(String.format(Locale.ROOT, "%n  %s %s", t == cause ? "because" : "caused by", t));
+        for (Throwable t = cause == null ? null : cause.getCause(); t != null; t = t.getCause()) {
+            report.append(String.format(Locale.ROOT, "%n  caused by %s", t));
         }
         report.append(String.format(Locale.ROOT, "%n  last %d events, oldest first (the last one failed):",
                 lastEvents.size()));
@@ -47,5 +56,10 @@ public final class SimulationFailure extends AssertionError {
         }
         report.append(String.format(Locale.ROOT, "%n  replay with SEED=%d (the exact command is printed below)", seed));
         return report.toString();
+    }
+
+    /** An assertion's own words; any other exception with its type, which is part of what went wrong. */
+    private static String describe(Throwable cause) {
+        return cause instanceof AssertionError && cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 }
