@@ -1,6 +1,7 @@
 package tinykv.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -16,7 +17,8 @@ final class AppendClient {
     private final int id;
     private final ClusterClient client;
     private final SplittableRandom random;
-    private final StringBuilder expected = new StringBuilder();
+    /** The values whose puts were acknowledged, in order: what a scan of this client's keys must return. */
+    private final List<String> acknowledged = new ArrayList<>();
     private int puts;
     private long operations;
     private boolean stopRequested;
@@ -74,7 +76,7 @@ final class AppendClient {
             int j = puts;
             String value = value(id, j);
             client.putCF(ColumnFamilies.DEFAULT, key(id, j), value.getBytes(StandardCharsets.UTF_8), done -> {
-                expected.append(value);
+                acknowledged.add(value);
                 puts++;
                 completed();
             });
@@ -84,13 +86,32 @@ final class AppendClient {
     }
 
     private void checkScan(List<byte[]> values) {
-        String actual = GenericTest.join(values);
-        if (!actual.contentEquals(expected)) {
-            throw new AssertionError(String.format(Locale.ROOT, "client %d scanned wrong values after %d puts%n"
-                    + "  want: %s%n  got:  %s", id, puts, GenericTest.abbreviate(expected.toString()),
-                    GenericTest.abbreviate(actual)));
+        List<String> actual = values.stream().map(value -> new String(value, StandardCharsets.UTF_8)).toList();
+        if (!actual.equals(acknowledged)) {
+            throw new AssertionError(String.format(Locale.ROOT, "client %d scanned wrong values after %d acknowledged "
+                    + "puts: %s%n  want: %s%n  got:  %s", id, puts, firstDifference(acknowledged, actual),
+                    GenericTest.abbreviate(String.join(", ", acknowledged)),
+                    GenericTest.abbreviate(String.join(", ", actual))));
         }
         completed();
+    }
+
+    /** The first place where a scan differs from what was acknowledged, in words. */
+    static String firstDifference(List<String> want, List<String> got) {
+        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+            if (i >= got.size()) {
+                return "\"" + want.get(i) + "\" (put number " + (i + 1) + ", acknowledged) is missing"
+                        + (want.size() - got.size() > 1 ? ", and " + (want.size() - got.size() - 1) + " after it" : "");
+            }
+            if (i >= want.size()) {
+                return "\"" + got.get(i) + "\" is there but its put was never acknowledged";
+            }
+            if (!want.get(i).equals(got.get(i))) {
+                return "value number " + (i + 1) + " is \"" + got.get(i) + "\" where \"" + want.get(i)
+                        + "\" was acknowledged";
+            }
+        }
+        return "no difference";
     }
 
     private void completed() {

@@ -59,8 +59,8 @@ final class EngineChecks {
             }
             sim.runFor(Duration.ofMillis(ENGINE_CHECK_MS));
         }
-        throw new AssertionError("expected " + what + " within " + ENGINE_CHECKS * ENGINE_CHECK_MS
-                + " ms of virtual time, but " + actual.get() + " " + when());
+        throw sim.checkFailed(new AssertionError("expected " + what + " within " + ENGINE_CHECKS * ENGINE_CHECK_MS
+                + " ms of virtual time, but " + actual.get()));
     }
 
     /** No running store keeps more than {@code 2 * limit} applied entries of any region, regions in key order. */
@@ -76,9 +76,9 @@ final class EngineChecks {
                 long applied = state.get().getAppliedIndex();
                 long truncated = state.get().getTruncatedState().getIndex();
                 if (applied - truncated > 2 * limit) {
-                    throw new AssertionError("logs were not trimmed on store " + storeId + ", region "
+                    throw sim.checkFailed(new AssertionError("logs were not trimmed on store " + storeId + ", region "
                             + region.getId() + ": applied index " + applied + " - truncated index " + truncated
-                            + " > 2 * " + limit + " " + when());
+                            + " > 2 * " + limit));
                 }
             }
             key = region.getEndKey().toByteArray();
@@ -97,9 +97,9 @@ final class EngineChecks {
         try (CfIterator it = engines.raft().iterator(ColumnFamilies.DEFAULT)) {
             it.seek(Keys.raftLogKey(regionId, 0));
             if (it.valid() && Arrays.compareUnsigned(it.key(), Keys.raftLogKey(regionId, truncated + 1)) < 0) {
-                throw new AssertionError("store " + storeId + " still holds raft log entry " + Keys.raftLogIndex(it.key())
+                throw sim.checkFailed(new AssertionError("store " + storeId + " still holds raft log entry " + Keys.raftLogIndex(it.key())
                         + " of region " + regionId + ", at or below its truncated index " + truncated
-                        + ": compacted entries must go to the raft-log GC " + when());
+                        + ": compacted entries must go to the raft-log GC"));
             }
         }
     }
@@ -130,8 +130,4 @@ final class EngineChecks {
                 + region.getRegionEpoch().getVersion() + ", confVer " + region.getRegionEpoch().getConfVer() + "}";
     }
 
-    /** Where a check stands, for its failure message: {@code (virtual time 1.25s, seed 7)}. */
-    private String when() {
-        return "(virtual time " + sim.now() / 1000.0 + "s, seed " + sim.seed() + ")";
-    }
 }

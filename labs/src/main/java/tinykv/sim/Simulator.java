@@ -310,6 +310,14 @@ public final class Simulator {
         }
     }
 
+    /**
+     * A check the test made between runs failed: the same report as a failure inside the run (virtual time,
+     * seed, the last events), with {@code broken} as its cause. Throw what this returns.
+     */
+    public SimulationFailure checkFailed(AssertionError broken) {
+        return fail("a check of the test, after the last event", Objects.requireNonNull(broken, "broken"));
+    }
+
     /** Records and returns the failure; the simulator refuses to run after it. */
     private SimulationFailure fail(String headline, Throwable cause) {
         failure = new SimulationFailure(headline, seed, now, trace.recent(), cause);
