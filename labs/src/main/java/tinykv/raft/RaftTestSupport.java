@@ -221,6 +221,7 @@ public abstract class RaftTestSupport {
                 fail("node %d ticked %d times waiting for %s; it never happened", raft.id, ticks, waitingFor);
             }
             raft.tick();
+            RaftNetwork.mustHoldNoLocalMessage(raft);
             ticks++;
         }
         return ticks;

@@ -259,11 +259,13 @@ public final class ScheduledNetwork {
     }
 
     private void send(Raft node) {
-        for (Message m : RaftNetwork.readMessages(node)) {
-            if (m.getMsgType() == MessageType.MsgHup || m.getMsgType() == MessageType.MsgBeat) {
+        for (Message m : node.msgs) {
+            if (MessageTypes.isLocal(m.getMsgType())) { // reported with the schedule that led to it
                 throw ScheduleFailure.invariant("local messages stay local. node " + node.id + " put a "
                         + m.getMsgType() + " into msgs; step it into the node itself instead", schedule, spec);
             }
+        }
+        for (Message m : RaftNetwork.readMessages(node)) {
             if (!nodes.containsKey(m.getTo())) {
                 throw ScheduleFailure.invariant("messages go to members. node " + node.id + " sent "
                         + MessageTypes.describe(m) + " to a node that does not exist", schedule, spec);
