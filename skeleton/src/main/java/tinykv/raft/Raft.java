@@ -148,7 +148,7 @@ public class Raft {
 
     /** Handles MsgAppend (Raft §5.3): the consistency check, appending, and advancing the commit index. */
     void handleAppendEntries(Message m) {
-        throw new Todo("lab2ab", "Raft.handleAppendEntries(Message)");
+        throw new Todo("lab2aa", "Raft.handleAppendEntries(Message)");
     }
 
     /** Handles MsgHeartbeat: the leader is alive; answer it. */
@@ -170,7 +170,7 @@ public class Raft {
      * @return whether a message was sent
      */
     boolean sendAppend(long to) {
-        throw new Todo("lab2ab", "Raft.sendAppend(long)");
+        throw new Todo("lab2aa", "Raft.sendAppend(long)");
     }
 
     /** Sends {@code to} a MsgHeartbeat. */

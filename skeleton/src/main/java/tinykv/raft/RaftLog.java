@@ -85,6 +85,6 @@ public class RaftLog {
 
     /** Drops from memory the entries that storage has compacted away (its first index moved on). */
     void maybeCompact() {
-        throw new Todo("lab2c", "RaftLog.maybeCompact()");
+        throw new Todo("lab2ac", "RaftLog.maybeCompact()");
     }
 }
