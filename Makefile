@@ -83,7 +83,8 @@ loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
 
 .DEFAULT_GOAL := help
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3 lab3c bench bench-loop grade test compile clean \
-  grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check console-check
+  grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check console-check \
+  standalone-check
 
 # `make help` shows each target once: the instructor's repository hides the kit's variant (## kit:) and the
 # student kit the instructor's targets (## instructor:).
@@ -160,6 +161,7 @@ test: ## instructor: The kit's own tests: reference passes all, skeleton fails e
 	$(MAKE) --no-print-directory console-check
 	$(MAKE) --no-print-directory clones-check
 	$(MAKE) --no-print-directory ide-check
+	$(MAKE) --no-print-directory standalone-check
 
 grade-submissions: handout ## instructor: Grade every submission in DIR=folder: one results.json each and scores.csv
 	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
@@ -212,6 +214,21 @@ clones-check: handout
 # make's message and replay line; with the profile impl-reference on (impl-skeleton off) it passes against the
 # reference, whose module then compiles only its own files, each class once.
 IDE_MODEL = -Didea.maven.embedder.version=ide-check -Dtest='Raft2AATest\#leaderCycle2AA' -Dsurefire.failIfNoSpecifiedTests=false
+# Each Raft-level part passes with only its own work and that of the parts before it: the reference with every
+# later part's student methods put back to the skeleton's Todo (tools/StandaloneParts.java), on a copy of the
+# sources. PARTS= checks others too (the cluster parts take minutes each).
+STANDALONE_PARTS = lab2aa lab2ab lab2ac lab3a
+standalone-check:
+	rm -rf target/standalone-check && mkdir -p target/standalone-check/repo
+	tar -cf - --exclude=target --exclude=.git . | tar -xf - -C target/standalone-check/repo
+	for part in $(or $(PARTS),$(STANDALONE_PARTS)); do \
+	  java tools/StandaloneParts.java . target/standalone-check/repo $$part || exit 1; \
+	  $(MAKE) -C target/standalone-check/repo --no-print-directory $$part IMPL=reference MVN='$(MVN) -o' \
+	    > target/standalone-check/$$part.log 2>&1 || { tail -40 target/standalone-check/$$part.log; \
+	    echo "standalone check: $$part needs work of a later part (log: target/standalone-check/$$part.log)"; exit 1; }; \
+	done
+	@echo "standalone check: $(or $(PARTS),$(STANDALONE_PARTS)) pass with only their own and earlier parts' work"
+
 ide-check:
 	rm -rf target/ide-check && mkdir -p target/ide-check/repo
 	tar -cf - --exclude=target --exclude=.git . | tar -xf - -C target/ide-check/repo
