@@ -61,7 +61,7 @@ endif
 # from there; Maven runs only for protoc and the class path, when a pom or a proto changed.
 define run_labs
 	@$(loop_tool)
-	@$(LOOP) --impl $(IMPL) --mvn '$(MVN) $(MVN_FLAGS)' $(if $(RUNS),$(call run_seeds,$(1)),$(call run_once,$(1)))
+	@$(LOOP) --impl $(IMPL) --mvn '$(MVN) $(MVN_FLAGS)' $(if $(RUNS)$(CHECK_DETERMINISM),$(call run_seeds,$(1)),$(call run_once,$(1)))
 endef
 
 run_log = $(if $(LOG_LEVEL),-Dtinykv.log=$(LOG_LEVEL))
@@ -74,8 +74,9 @@ run_seeds = --tags runs
 # cost more than they win back (lab2b's basic2B ran in 4.3 s of simulation with C1, 11.7 s with C2 on).
 LOOP_CLASSES := target/loop/tool
 LOOP = java -Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $(LOOP_CLASSES) \
-  $(if $(TEST),$(if $(RUNS),-Dtinykv.runs.test=$(TEST),-Dtinykv.test=$(TEST))) $(if $(SEED),-Dtinykv.seed=$(SEED)) \
-  $(if $(RUNS),-Dtinykv.runs=$(RUNS) -Dtinykv.runs.tags='$(1)') $(run_log) tinykv.loop.LabLoop
+  $(if $(TEST),$(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs.test=$(TEST),-Dtinykv.test=$(TEST))) $(if $(SEED),-Dtinykv.seed=$(SEED)) \
+  $(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs=$(or $(RUNS),1) -Dtinykv.runs.tags='$(1)') $(if $(CHECK_DETERMINISM),-Dtinykv.runs.determinism=true) \
+  $(run_log) tinykv.loop.LabLoop
 # Compiles the fast path itself when one of its sources is newer than its classes.
 loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
   && test -z "$$(find tools/loop -name '*.java' -newer $(LOOP_CLASSES)/tinykv/loop/LabLoop.class)"; } \

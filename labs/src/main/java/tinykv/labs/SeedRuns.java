@@ -3,6 +3,7 @@ package tinykv.labs;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +28,29 @@ public final class SeedRuns {
     public static final String RUNS = "tinykv.runs";
     public static final String TAGS = "tinykv.runs.tags";
     public static final String TEST = "tinykv.runs.test";
+    /** {@code CHECK_DETERMINISM=1}: the first seed runs twice, and two different runs of a test fail it. */
+    public static final String DETERMINISM = "tinykv.runs.determinism";
     /** The tag of the one test that runs the seeds ({@code make lab2b RUNS=n} runs only it). */
     public static final String WRAPPER_TAG = "runs";
 
     /** How one test fared over the seeds. */
     public record TestRecord(String name, String labPart, List<Long> failedSeeds, int runs) {}
 
+    /** A test whose two runs of one seed differed: the simulator's summary line of each. */
+    public record Nondeterminism(String test, long seed, String first, String second) {}
+
     private final int runs;
     private final String tags;
     private final String tests;
     private final long firstSeed;
+    private final boolean checkDeterminism;
+    private final List<Nondeterminism> nondeterministic = new ArrayList<>();
 
     public SeedRuns(int runs, String tags, String tests, long firstSeed) {
+        this(runs, tags, tests, firstSeed, false);
+    }
+
+    public SeedRuns(int runs, String tags, String tests, long firstSeed, boolean checkDeterminism) {
         if (runs < 1) {
             throw new IllegalArgumentException("RUNS must be at least 1, was " + runs);
         }
@@ -46,13 +58,14 @@ public final class SeedRuns {
         this.tags = tags;
         this.tests = tests;
         this.firstSeed = firstSeed;
+        this.checkDeterminism = checkDeterminism;
     }
 
     public static SeedRuns fromSystemProperties() {
         String runs = System.getProperty(RUNS, "").trim();
         try {
             return new SeedRuns(Integer.parseInt(runs), System.getProperty(TAGS, "").trim(),
-                    System.getProperty(TEST, "").trim(), Seeds.current());
+                    System.getProperty(TEST, "").trim(), Seeds.current(), Boolean.getBoolean(DETERMINISM));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("RUNS must be a whole number, was '" + runs + "'", e);
         }
@@ -70,9 +83,13 @@ public final class SeedRuns {
             for (int i = 0; i < runs; i++) {
                 long seed = firstSeed + i;
                 System.setProperty(Seeds.PROPERTY, Long.toString(seed));
-                int failed = runOneSeed(seed, records);
+                Map<String, String> summaries = new TreeMap<>();
+                int failed = runOneSeed(seed, records, summaries);
                 System.out.printf("[runs] seed %d (%d of %d): %s%n", seed, i + 1, runs,
                         failed == 0 ? "all passed" : failed + " failed");
+                if (checkDeterminism && i == 0) {
+                    compareWithRerun(seed, summaries);
+                }
             }
         } finally {
             restore(Seeds.PROPERTY, savedSeed);
@@ -81,7 +98,30 @@ public final class SeedRuns {
         return records;
     }
 
-    private int runOneSeed(long seed, Map<String, TestRecord> records) {
+    /** Runs the seed's tests again, with no record kept, and compares each test's summary line with the first run's. */
+    private void compareWithRerun(long seed, Map<String, String> first) {
+        Map<String, String> second = new TreeMap<>();
+        runOneSeed(seed, new TreeMap<>(), second);
+        for (Map.Entry<String, String> run : first.entrySet()) {
+            String again = second.get(run.getKey());
+            if (again != null && !withoutWallTime(again).equals(withoutWallTime(run.getValue()))) {
+                nondeterministic.add(new Nondeterminism(run.getKey(), seed, run.getValue(), again));
+            }
+        }
+        System.out.printf("[runs] seed %d run again to check determinism: %s%n", seed, nondeterministic.isEmpty()
+                ? "every test ran the same way" : nondeterministic.size() + " test(s) ran differently");
+    }
+
+    /** The tests whose two runs of the first seed differed ({@code CHECK_DETERMINISM=1}). */
+    public List<Nondeterminism> nondeterministic() {
+        return List.copyOf(nondeterministic);
+    }
+
+    private static String withoutWallTime(String summary) {
+        return summary.replaceAll(" wall=\\d+ms", "");
+    }
+
+    private int runOneSeed(long seed, Map<String, TestRecord> records, Map<String, String> summaries) {
         int[] failed = {0};
         java.util.Set<String> seedsSeen = new java.util.TreeSet<>();
         TestExecutionListener listener = new TestExecutionListener() {
@@ -109,9 +149,33 @@ public final class SeedRuns {
             }
         };
         LauncherConfig config = LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
-        LauncherFactory.create(config).execute(request().selectors(selectPackage("tinykv"))
-                .filters(TagFilter.includeTags(tags)).build(), listener);
+        PrintStream console = System.out;
+        System.setOut(new SummaryLines(console, summaries));
+        try {
+            LauncherFactory.create(config).execute(request().selectors(selectPackage("tinykv"))
+                    .filters(TagFilter.includeTags(tags)).build(), listener);
+        } finally {
+            System.out.flush();
+            System.setOut(console);
+        }
         return failed[0];
+    }
+
+    /**
+     * The closing report: each test's pass count and every failing seed with its replay command, then each test
+     * that ran two different ways on one seed.
+     */
+    public static String report(Map<String, TestRecord> records, String impl, List<Nondeterminism> nondeterministic) {
+        StringBuilder report = new StringBuilder(report(records, impl));
+        for (Nondeterminism case_ : nondeterministic) {
+            report.append(String.format("[runs] NOT DETERMINISTIC: %s gave two different runs of seed %d:%n"
+                    + "         %s%n         %s%n"
+                    + "       your code reads something besides its inputs (a HashMap's or HashSet's order, the clock, "
+                    + "a Random of its own):%n       run the replay twice with LOG_LEVEL=debug and compare the logs; "
+                    + "the first line that differs is where it shows.%n",
+                    case_.test(), case_.seed(), case_.first(), case_.second()));
+        }
+        return report.toString();
     }
 
     /** The closing report: each test's pass count and every failing seed with its replay command. */
@@ -148,6 +212,44 @@ public final class SeedRuns {
             System.clearProperty(property);
         } else {
             System.setProperty(property, value);
+        }
+    }
+
+    /** Passes everything through, and keeps each simulator summary line ({@code [sim] <test> seed=...}) by test. */
+    private static final class SummaryLines extends PrintStream {
+        private final Map<String, String> summaries;
+        private final StringBuilder line = new StringBuilder();
+
+        SummaryLines(PrintStream out, Map<String, String> summaries) {
+            super(out, true);
+            this.summaries = summaries;
+        }
+
+        @Override
+        public void write(int b) {
+            super.write(b);
+            collect((char) b);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) {
+            super.write(buffer, offset, length);
+            for (int i = offset; i < offset + length; i++) {
+                collect((char) (buffer[i] & 0xff));
+            }
+        }
+
+        private void collect(char c) {
+            if (c != '\n') {
+                line.append(c);
+                return;
+            }
+            String text = line.toString().strip();
+            line.setLength(0);
+            if (text.startsWith("[sim] ")) {
+                String test = text.substring("[sim] ".length()).split(" ", 2)[0];
+                summaries.put(test, text);
+            }
         }
     }
 }

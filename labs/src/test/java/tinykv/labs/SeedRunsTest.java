@@ -23,11 +23,12 @@ class SeedRunsTest {
     @Timeout(value = 12, unit = TimeUnit.HOURS)
     @DisplayName("every selected test passes on every seed")
     void selectedTestsPassOnEverySeed() {
-        Map<String, SeedRuns.TestRecord> records = SeedRuns.fromSystemProperties().run();
-        String report = SeedRuns.report(records, System.getProperty("tinykv.impl"));
-        System.out.print(report);
+        SeedRuns runs = SeedRuns.fromSystemProperties();
+        Map<String, SeedRuns.TestRecord> records = runs.run();
+        System.out.print(SeedRuns.report(records, System.getProperty("tinykv.impl"), runs.nondeterministic()));
         assertThat(records).as("tests selected").isNotEmpty();
         long failing = records.values().stream().filter(record -> !record.failedSeeds().isEmpty()).count();
         assertThat(failing).as("tests that failed on some seed (the list and replay commands are above)").isZero();
+        assertThat(runs.nondeterministic()).as("tests that ran two different ways on one seed (see above)").isEmpty();
     }
 }
