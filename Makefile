@@ -96,7 +96,7 @@ help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | grep -v '## $(if $(INSTRUCTOR),kit,instructor): ' \
 	  | sed -E 's/## (kit|instructor): /## /' | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
-	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
+	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n, CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
 	@echo "Grading: LAB=2b (one part), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
 	@echo "Example: make lab2b RUNS=20$(if $(INSTRUCTOR), IMPL=reference)"
