@@ -75,6 +75,10 @@ final class MavenBase {
             "-DincludeScope=runtime", "-DexcludeGroupIds=tinykv");
 
     private void run(String mvn) throws IOException, InterruptedException, BuildFailure {
+        System.out.println("Preparing the build with Maven: generating the protobuf classes and resolving the"
+                + " libraries. The first time, it downloads about 120 MB (protoc, JUnit, RocksDB, ...): a minute or"
+                + " two, quiet while it works.");
+        System.out.flush();
         List<String> command = new ArrayList<>(Arrays.asList(mvn.trim().split("\\s+")));
         command.addAll(GOALS);
         Process maven = new ProcessBuilder(command).directory(repo.toFile()).inheritIO().start();

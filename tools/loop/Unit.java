@@ -126,6 +126,9 @@ final class Unit {
     }
 
     private String compileAll(Javac javac, String key, Map<String, Path> sources) throws CompileFailure, IOException {
+        // Seconds with nothing on the console look like a hang: say what is compiled when it is everything.
+        System.out.printf("Compiling %s (%d files)%n", name, sources.size());
+        System.out.flush();
         Path staging = freshStaging();
         Map<String, List<String>> produced = javac.compile(name, List.copyOf(sources.values()), classpath, staging);
         Map<String, Compiled> compiled = new TreeMap<>();
