@@ -228,6 +228,17 @@ final class CommandClient {
         new RequestAttempts(key, requests, timeout, then).next();
     }
 
+    /** The Raft state of the peer last sent a command, when its store runs (a request-timeout report ends with it). */
+    private String targetState(long regionId) {
+        if (lastTarget == null) {
+            return "";
+        }
+        return stores.running(lastTarget.getStoreId())
+                .flatMap(store -> store.describePeer(regionId))
+                .map(state -> String.format("%n  that peer now: %s", state))
+                .orElse(String.format("%n  store %d is not running", lastTarget.getStoreId()));
+    }
+
     private final class RequestAttempts {
         private final byte[] key;
         private final List<Request> requests;
@@ -252,7 +263,7 @@ final class CommandClient {
                                 + "virtual time; last sent to peer %s on store %s; last try: %s", describe(requests),
                         KeyText.of(key), lastRegionId, tries, (sim.now() - start) / 1000.0,
                         lastTarget == null ? "-" : lastTarget.getId(), lastTarget == null ? "-" : lastTarget.getStoreId(),
-                        lastOutcome));
+                        lastOutcome) + targetState(lastRegionId));
             }
             tries++;
             getRegion(key, region -> {

@@ -79,7 +79,7 @@ final class FailureText {
         lines.addAll(List.of(message).subList(1, message.length));
         Throwable root = t;
         for (Throwable cause = t.getCause(); cause != null && cause != root; cause = cause.getCause()) {
-            if (!text.contains(cause.toString())) {
+            if (!text.contains(cause.toString()) && !text.contains(headline(cause))) {
                 lines.add("Caused by: " + cause);
             }
             root = cause;

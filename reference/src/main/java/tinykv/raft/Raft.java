@@ -129,6 +129,11 @@ public class Raft {
         return raftLog.lastIndex();
     }
 
+    /** The highest index this node knows to be committed (for reports: what a test says of a peer). */
+    public long committed() {
+        return raftLog.committed;
+    }
+
     public StateType state() {
         return state;
     }

@@ -138,6 +138,20 @@ public final class Peer {
         return raftGroup.raft().lastIndex() + 1;
     }
 
+    /**
+     * This peer's Raft state in one line, for a test's report: role and term, last, committed and applied
+     * index, and the proposals waiting, so that "never committed", "committed but not applied" and "applied
+     * but never answered" read differently.
+     */
+    public String describeState() {
+        Proposal oldest = proposals.peekFirst();
+        return String.format(java.util.Locale.ROOT,
+                "peer %d of region %d on store %d: %s of term %d (leader %d), last index %d, committed %d, applied %d, "
+                        + "%d proposals waiting%s", peerId(), regionId(), storeId(), raftGroup.raft().state(), term(),
+                leaderId(), raftGroup.raft().lastIndex(), raftGroup.raft().committed(), peerStorage.appliedIndex(),
+                proposals.size(), oldest == null ? "" : " (oldest at index " + oldest.index() + ", term " + oldest.term() + ")");
+    }
+
     /** Commands waiting for their entries to apply, oldest first. */
     public Deque<Proposal> proposals() {
         return proposals;

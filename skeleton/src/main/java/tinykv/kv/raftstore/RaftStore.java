@@ -3,6 +3,7 @@ package tinykv.kv.raftstore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engines;
@@ -143,6 +144,11 @@ public final class RaftStore {
             ctx.router().peer(regionId).ifPresent(peer -> statuses.add(PeerStatus.of(peer)));
         }
         return statuses;
+    }
+
+    /** The Raft state of this store's peer of a region, in one line ({@link Peer#describeState}), for reports. */
+    public Optional<String> describePeer(long regionId) {
+        return ctx.router().peer(regionId).map(Peer::describeState);
     }
 
     /** Grows whenever a region or a peer's role here changes; the same value means the same statuses. */
