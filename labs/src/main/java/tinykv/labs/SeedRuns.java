@@ -123,13 +123,22 @@ public final class SeedRuns {
 
     private int runOneSeed(long seed, Map<String, TestRecord> records, Map<String, String> summaries) {
         int[] failed = {0};
+        int[] ran = {0};
+        List<String> containerFailures = new ArrayList<>();
         java.util.Set<String> seedsSeen = new java.util.TreeSet<>();
         TestExecutionListener listener = new TestExecutionListener() {
             @Override
             public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                if (!test.isTest() && result.getStatus() == TestExecutionResult.Status.FAILED) {
+                    // An engine or class that failed as a whole (discovery, a @BeforeAll): its tests never ran.
+                    containerFailures.add(test.getDisplayName() + ": "
+                            + result.getThrowable().map(SeedRuns::firstLine).orElse("(no message)"));
+                    return;
+                }
                 if (!test.isTest() || !(test.getSource().orElse(null) instanceof MethodSource method)) {
                     return;
                 }
+                ran[0]++;
                 String labPart = test.getTags().stream().map(tag -> tag.getName())
                         .filter(tag -> tag.startsWith("lab")).sorted().findFirst().orElse("test");
                 TestRecord record = records.computeIfAbsent(method.getMethodName(),
@@ -157,6 +166,11 @@ public final class SeedRuns {
         } finally {
             System.out.flush();
             System.setOut(console);
+        }
+        if (!containerFailures.isEmpty() || (ran[0] == 0 && !records.isEmpty())) {
+            // A seed that ran nothing has not passed: say why, and count it as failed.
+            throw new IllegalStateException("seed " + seed + " ran " + ran[0] + " tests"
+                    + (containerFailures.isEmpty() ? "" : "; failed as a whole: " + String.join("; ", containerFailures)));
         }
         return failed[0];
     }
