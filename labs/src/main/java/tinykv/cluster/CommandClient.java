@@ -12,7 +12,7 @@ import tinykv.kv.storage.KeyRange;
 import tinykv.kv.storage.RegionReader;
 import tinykv.kv.raftstore.Callback;
 import tinykv.kv.raftstore.RegionChecks;
-import tinykv.kv.raftstore.scheduler.RegionAndLeader;
+import tinykv.scheduler.client.RegionAndLeader;
 import tinykv.proto.errorpb.Error;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
@@ -48,7 +48,7 @@ final class CommandClient {
     private static final long REGION_POLL_MS = 20;
 
     private final StoreProcesses stores;
-    private final MockSchedulerClient scheduler;
+    private final TestScheduler scheduler;
     private final Log log;
     private final Simulator sim;
     private final String owner;
@@ -56,7 +56,7 @@ final class CommandClient {
     /** The peer this client last sent a command to, for the report when a request gives up. */
     private Peer lastTarget;
 
-    CommandClient(Simulator sim, StoreProcesses stores, MockSchedulerClient scheduler, Log log, String owner) {
+    CommandClient(Simulator sim, StoreProcesses stores, TestScheduler scheduler, Log log, String owner) {
         this.sim = sim;
         this.stores = stores;
         this.scheduler = scheduler;

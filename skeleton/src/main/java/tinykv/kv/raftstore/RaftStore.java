@@ -9,7 +9,7 @@ import tinykv.kv.engine.Engines;
 import tinykv.kv.engine.WriteBatch;
 import tinykv.kv.raftstore.meta.Keys;
 import tinykv.kv.raftstore.meta.MetaStates;
-import tinykv.kv.raftstore.scheduler.SchedulerClient;
+import tinykv.scheduler.client.SchedulerClient;
 import tinykv.kv.raftstore.snap.RegionWorker;
 import tinykv.kv.raftstore.snap.SnapManager;
 import tinykv.kv.raftstore.snap.SnapshotReceiver;

@@ -1,7 +1,7 @@
 package tinykv.kv.raftstore;
 
 import java.util.List;
-import tinykv.kv.raftstore.scheduler.SchedulerClient;
+import tinykv.scheduler.client.SchedulerClient;
 import tinykv.proto.raft_cmdpb.AdminCmdType;
 import tinykv.proto.raft_cmdpb.AdminRequest;
 import tinykv.proto.raft_cmdpb.ChangePeerRequest;

@@ -2,7 +2,7 @@ package tinykv.kv.raftstore;
 
 import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.snap.RegionWorker;
-import tinykv.kv.raftstore.scheduler.SchedulerClient;
+import tinykv.scheduler.client.SchedulerClient;
 import tinykv.runtime.EventLoop;
 import tinykv.runtime.Mailbox;
 
