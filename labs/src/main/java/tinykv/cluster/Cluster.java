@@ -160,6 +160,11 @@ public final class Cluster implements AutoCloseable {
         return stores.storeIds();
     }
 
+    /** Whether the store runs now (it was not stopped, or was started again). */
+    public boolean isRunning(long storeId) {
+        return stores.running(storeId).isPresent();
+    }
+
     /** What a running store's snapshots have been through: generated, sent, received, applied, abandoned. */
     public SnapManager.Stats snapshotStats(long storeId) {
         return stores.snapshotStats(storeId);

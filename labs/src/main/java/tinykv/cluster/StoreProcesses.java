@@ -88,9 +88,9 @@ final class StoreProcesses {
                 Bootstrap.prepareBootstrapCluster(node.engines, region);
             }
         }
-        scheduler.bootstrap(Store.newBuilder().setId(1).build(), region);
+        scheduler.bootstrap(storeMeta(1), region);
         for (StoreNode node : stores.values()) {
-            scheduler.putStore(Store.newBuilder().setId(node.storeId).build());
+            scheduler.putStore(storeMeta(node.storeId));
             if (node.storeId <= firstRegionStores) {
                 Bootstrap.clearPrepareBootstrapState(node.engines);
             }
@@ -160,6 +160,11 @@ final class StoreProcesses {
                 network.transportFrom(node.storeId, this::running), scheduler.clientOfStore(node.storeId));
         node.raftStore = raftStore;
         raftStore.start();
+    }
+
+    /** A store as the scheduler registers it; the real scheduler wants each store at an address of its own. */
+    private static Store storeMeta(long storeId) {
+        return Store.newBuilder().setId(storeId).setAddress("store-" + storeId).build();
     }
 
     private static void closeQuietly(StoreNode node) {
