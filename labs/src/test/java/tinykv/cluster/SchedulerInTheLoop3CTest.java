@@ -56,7 +56,7 @@ class SchedulerInTheLoop3CTest {
      * How long a region may have fewer healthy peers than its replicas: a peer on a stopped store counts as
      * lost at once, but is replaced only after {@code maxStoreDownTime}, then needs a snapshot to arrive.
      */
-    private static final Duration UNDER_REPLICATED_BOUND = Duration.ofSeconds(15);
+    private static final Duration UNDER_REPLICATED_BOUND = Duration.ofSeconds(10);
     /** How long the clients may take to bring the cluster to {@value #MIN_REGIONS} regions. */
     private static final Duration LOAD_BUDGET = Duration.ofSeconds(60);
     /** How long the scheduler may take to balance the regions once the load stops. */
@@ -64,8 +64,14 @@ class SchedulerInTheLoop3CTest {
     private static final Duration LEADER_BALANCE_BUDGET = Duration.ofSeconds(60);
     /** A store silent for longer is down: its peers are replaced (TinyKV's default is 30 minutes). */
     private static final Duration MAX_STORE_DOWN_TIME = Duration.ofSeconds(5);
+    /**
+     * At most two peer moves at once. The kit's scheduler, like TinyKV's, does not count the moves under way in
+     * a store's size (PD's "operator influence"), so with many at once every move of a round goes from the same
+     * largest store to the same smallest one, overshoots, and the stores swing for a long time.
+     */
+    private static final int REGION_SCHEDULE_LIMIT = 2;
     private static final ScheduleConfig SCHEDULE = ScheduleConfig.DEFAULT.withMaxReplicas(REPLICAS)
-            .withMaxStoreDownTime(MAX_STORE_DOWN_TIME);
+            .withMaxStoreDownTime(MAX_STORE_DOWN_TIME).withRegionScheduleLimit(REGION_SCHEDULE_LIMIT);
     private static final StoreConfig STORE_CONFIG = StoreConfig.forTests().withRegionSizes(300, 200);
 
     @Test
@@ -98,27 +104,30 @@ class SchedulerInTheLoop3CTest {
     }
 
     /**
-     * Once the regions are balanced, store 5 stops. When it has been down longer than {@code maxStoreDownTime},
-     * the scheduler replaces each of its peers with one on another store, adds none there, and the other four
-     * stores end balanced among themselves.
+     * Store 3, which holds a peer of the first (and only) region, stops after a second. Once it has been down
+     * longer than {@code maxStoreDownTime}, the scheduler replaces that peer with one on another store; then the
+     * load splits the region, and the regions spread over the four other stores, none ever added to store 3.
+     * (Until the load starts there is one region, so no balance move is due while store 3 is down but not for
+     * long enough.)
      */
     @Test
-    @DisplayName("a store down longer than maxStoreDownTime gets no new peer; its peers move, the rest stay balanced")
+    @DisplayName("a store down longer than maxStoreDownTime gets no new peer; its peer moves, the rest balance")
     void downStoreGetsNoPeerInTheLoop3C(TestInfo info) {
         inTheLoop(info, (cluster, watch) -> {
             Simulator sim = cluster.simulator();
             RaftCluster scheduler = cluster.schedulerNode().cluster();
-            List<AppendClient> clients = loadUntilSplit(cluster);
-            mustBalance(cluster, cluster.storeIds());
-            long down = STORES;
-            assertThat(scheduler.getStoreRegionCount(down)).as("regions on store %d when it stops", down).isPositive();
+            long down = 3;
+            sim.runFor(Duration.ofSeconds(1)); // every store has reported
             cluster.stopServer(down);
             long stoppedAt = sim.now();
             watch.forbidNewPeersOn(store -> store == down && sim.now() - stoppedAt > MAX_STORE_DOWN_TIME.toMillis());
-            List<Long> alive = cluster.storeIds().stream().filter(store -> store != down).toList();
-            sim.mustRunUntil("every peer of store " + down + " is replaced on another store",
-                    () -> scheduler.getStoreRegionCount(down) == 0, MAX_STORE_DOWN_TIME.plus(BALANCE_BUDGET));
-            mustBalance(cluster, alive);
+            sim.mustRunUntil("the peer on store " + down + " is replaced on another store",
+                    () -> scheduler.getStoreRegionCount(down) == 0
+                            && scheduler.getRegions().stream().allMatch(region -> region.peers().size() == REPLICAS),
+                    MAX_STORE_DOWN_TIME.plus(UNDER_REPLICATED_BOUND));
+            List<AppendClient> clients = loadUntilSplit(cluster);
+            mustBalance(cluster, cluster.storeIds().stream().filter(store -> store != down).toList());
+            assertThat(scheduler.getStoreRegionCount(down)).as("regions with a peer on store %d", down).isZero();
             checkAppends(cluster, clients);
         });
     }
@@ -134,9 +143,11 @@ class SchedulerInTheLoop3CTest {
             watch = new BalanceWatch(cluster, REPLICAS, UNDER_REPLICATED_BOUND);
             watch.start();
             scenario.accept(cluster, watch);
-            System.out.println("[3c] " + name(info) + " regions per store over virtual time: " + watch.figures()
-                    + "; longest under-replicated " + watch.longestUnderReplicatedMs() + " ms");
         } finally {
+            if (watch != null) {
+                System.out.println("[3c] " + name(info) + " regions per store over virtual time: " + watch.figures()
+                        + "; longest under-replicated " + watch.longestUnderReplicatedMs() + " ms");
+            }
             System.out.println(sim.summaryLine(name(info)));
         }
     }
