@@ -81,6 +81,11 @@ public final class SchedulerNode implements TestScheduler {
         return server.cluster();
     }
 
+    /** Stops the coordinator's schedulers and patrol; heartbeats are still answered. */
+    public void stopScheduling() {
+        server.stopScheduling();
+    }
+
     /** Adds a filter to the channel between the stores and the scheduler (a partition cutting it off, say). */
     public void addFilter(Filter<SchedulerRpc> filter) {
         network.addFilter(filter);
