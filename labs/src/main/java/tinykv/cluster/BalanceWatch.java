@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
+import java.util.function.ToIntFunction;
 import tinykv.scheduler.core.RegionInfo;
 import tinykv.scheduler.core.StoreInfo;
 import tinykv.scheduler.operator.OpStep;
@@ -123,7 +124,7 @@ final class BalanceWatch {
         return counts(StoreInfo::leaderCount);
     }
 
-    private String counts(java.util.function.ToIntFunction<StoreInfo> count) {
+    private String counts(ToIntFunction<StoreInfo> count) {
         List<String> counts = new ArrayList<>();
         for (long storeId : storeIds) {
             counts.add(Integer.toString(scheduler.getStore(storeId).map(count::applyAsInt).orElse(0)));

@@ -8,11 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.raftstore.RegionChecks;
-import tinykv.scheduler.client.RegionAndLeader;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.Request;
+import tinykv.scheduler.client.RegionAndLeader;
 import tinykv.sim.Simulator;
 
 /**

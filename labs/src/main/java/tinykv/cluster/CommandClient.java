@@ -8,11 +8,10 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
-import tinykv.kv.storage.KeyRange;
-import tinykv.kv.storage.RegionReader;
 import tinykv.kv.raftstore.Callback;
 import tinykv.kv.raftstore.RegionChecks;
-import tinykv.scheduler.client.RegionAndLeader;
+import tinykv.kv.storage.KeyRange;
+import tinykv.kv.storage.RegionReader;
 import tinykv.proto.errorpb.Error;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
@@ -21,6 +20,7 @@ import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.Request;
 import tinykv.runtime.Log;
 import tinykv.runtime.Timer;
+import tinykv.scheduler.client.RegionAndLeader;
 import tinykv.sim.Simulator;
 
 /**

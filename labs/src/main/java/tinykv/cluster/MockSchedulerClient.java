@@ -1,7 +1,7 @@
 package tinykv.cluster;
 
 import com.google.protobuf.ByteString;
-import java.util.ArrayList;
+import com.google.protobuf.TextFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import com.google.protobuf.TextFormat;
 import tinykv.kv.raftstore.RegionChecks;
-import tinykv.scheduler.client.RegionAndLeader;
-import tinykv.scheduler.client.SchedulerClient;
-import tinykv.scheduler.client.SchedulerException;
 import tinykv.kv.storage.KeyRange;
-import tinykv.scheduler.core.RegionInfo;
-import tinykv.scheduler.core.RegionsInfo;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
@@ -30,6 +24,11 @@ import tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import tinykv.proto.schedulerpb.ResponseHeader;
 import tinykv.proto.schedulerpb.StoreStats;
 import tinykv.proto.schedulerpb.TransferLeader;
+import tinykv.scheduler.client.RegionAndLeader;
+import tinykv.scheduler.client.SchedulerClient;
+import tinykv.scheduler.client.SchedulerException;
+import tinykv.scheduler.core.RegionInfo;
+import tinykv.scheduler.core.RegionsInfo;
 
 /**
  * The scheduler the test cluster runs against (TinyKV's {@code test_raftstore/scheduler.go}): it hands out

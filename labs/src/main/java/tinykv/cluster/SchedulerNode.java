@@ -1,12 +1,13 @@
 package tinykv.cluster;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import com.google.protobuf.ByteString;
+import tinykv.kv.storage.KeyRange;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.metapb.Store;
 import tinykv.proto.schedulerpb.AskSplitRequest;
@@ -20,6 +21,7 @@ import tinykv.scheduler.client.SchedulerClient;
 import tinykv.scheduler.client.SchedulerException;
 import tinykv.scheduler.core.RegionInfo;
 import tinykv.scheduler.core.SchedulerError;
+import tinykv.scheduler.core.StoreInfo;
 import tinykv.scheduler.schedule.ScheduleConfig;
 import tinykv.scheduler.server.IdAllocator;
 import tinykv.scheduler.server.RaftCluster;
@@ -139,7 +141,7 @@ public final class SchedulerNode implements TestScheduler {
 
     @Override
     public List<Region> regions() {
-        return cluster().core().scanRange(tinykv.kv.storage.KeyRange.ALL, 0).stream().map(RegionInfo::meta).toList();
+        return cluster().core().scanRange(KeyRange.ALL, 0).stream().map(RegionInfo::meta).toList();
     }
 
     private static RegionAndLeader regionAndLeader(RegionInfo region) {
@@ -195,7 +197,7 @@ public final class SchedulerNode implements TestScheduler {
 
         @Override
         public Optional<Store> getStore(long id) {
-            return cluster().getStore(id).map(tinykv.scheduler.core.StoreInfo::meta);
+            return cluster().getStore(id).map(StoreInfo::meta);
         }
 
         @Override

@@ -3,6 +3,7 @@ package tinykv.scheduler.checker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -121,7 +122,7 @@ class ReplicaCheckerKitTest {
     }
 
     private static ByteString key(long id) {
-        return ByteString.copyFrom(java.nio.ByteBuffer.allocate(8).putLong(id).array());
+        return ByteString.copyFrom(ByteBuffer.allocate(8).putLong(id).array());
     }
 
     private static Peer peer(long id, long storeId) {
