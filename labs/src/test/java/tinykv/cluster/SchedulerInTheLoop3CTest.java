@@ -104,7 +104,8 @@ class SchedulerInTheLoop3CTest {
     }
 
     /**
-     * Store 3, which holds a peer of the first (and only) region, stops after a second. Once it has been down
+     * Store 3, which holds a peer of the first (and only) region, stops a second after the scheduler has heard
+     * of that region. Once it has been down
      * longer than {@code maxStoreDownTime}, the scheduler replaces that peer with one on another store; then the
      * load splits the region, and the regions spread over the four other stores, none ever added to store 3.
      * (Until the load starts there is one region, so no balance move is due while store 3 is down but not for
@@ -117,6 +118,8 @@ class SchedulerInTheLoop3CTest {
             Simulator sim = cluster.simulator();
             RaftCluster scheduler = cluster.schedulerNode().cluster();
             long down = 3;
+            sim.mustRunUntil("the scheduler knows the first region, with its peer on store " + down,
+                    () -> scheduler.getStoreRegionCount(down) == 1, Duration.ofSeconds(5));
             sim.runFor(Duration.ofSeconds(1)); // every store has reported
             cluster.stopServer(down);
             long stoppedAt = sim.now();
