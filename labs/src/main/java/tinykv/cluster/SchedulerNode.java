@@ -88,6 +88,10 @@ public final class SchedulerNode implements TestScheduler {
         server.stopScheduling();
     }
 
+    public void startScheduling() {
+        server.startScheduling();
+    }
+
     /** Adds a filter to the channel between the stores and the scheduler (a partition cutting it off, say). */
     public void addFilter(Filter<SchedulerRpc> filter) {
         network.addFilter(filter);

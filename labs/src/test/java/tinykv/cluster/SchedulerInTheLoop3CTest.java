@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.DisplayName;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.TestInfo;
 import tinykv.kv.raftstore.StoreConfig;
 import tinykv.labs.Points;
 import tinykv.labs.Seeded;
+import tinykv.proto.metapb.Peer;
+import tinykv.scheduler.core.RegionInfo;
 import tinykv.scheduler.core.StoreInfo;
 import tinykv.scheduler.operator.OpKind;
 import tinykv.scheduler.schedule.ScheduleConfig;
@@ -87,18 +90,33 @@ class SchedulerInTheLoop3CTest {
         });
     }
 
+    /**
+     * With the scheduling paused after the region balance, every region's leadership moves to its peer on the
+     * lowest store id, so that store 1 leads far more than its share; scheduling resumes, and balance-leader
+     * must bring every store down to its share plus the margin. Twice the regions of the other tests, so
+     * that share plus margin is well below what store 1 leads.
+     */
     @Test
-    @DisplayName("after the region balance, no store leads more than its share plus " + LEADER_MARGIN)
+    @DisplayName("leaders piled on one store spread out: none leads more than its share plus " + LEADER_MARGIN)
     void leadersBalanceInTheLoop3C(TestInfo info) {
         inTheLoop(info, (cluster, watch) -> {
-            List<AppendClient> clients = loadUntilSplit(cluster);
+            SchedulerNode node = cluster.schedulerNode();
+            RaftCluster scheduler = node.cluster();
+            List<AppendClient> clients = loadUntilSplit(cluster, 2 * MIN_REGIONS);
             mustBalance(cluster, cluster.storeIds());
-            RaftCluster scheduler = cluster.schedulerNode().cluster();
-            cluster.simulator().mustRunUntil("no store leads more than its share plus " + LEADER_MARGIN
-                    + " (leaders per store " + watch.leaderCounts() + ")", () -> leadersBalanced(scheduler),
-                    LEADER_BALANCE_BUDGET);
-            System.out.println("[3c] " + name(info) + " leaders per store " + watch.leaderCounts() + " of "
-                    + scheduler.getRegionCount() + " regions");
+            node.stopScheduling();
+            for (RegionInfo region : scheduler.getRegions()) {
+                Peer lowest = region.peers().stream().min(Comparator.comparingLong(Peer::getStoreId)).orElseThrow();
+                cluster.mustTransferLeader(region.id(), lowest);
+            }
+            String piled = watch.leaderCounts();
+            assertThat(maxLeaders(scheduler)).as("leaders per store %s once piled up", piled)
+                    .isGreaterThan(leaderBound(scheduler));
+            node.startScheduling();
+            cluster.simulator().mustRunUntil("no store leads more than its share plus " + LEADER_MARGIN,
+                    () -> maxLeaders(scheduler) <= leaderBound(scheduler), LEADER_BALANCE_BUDGET);
+            System.out.println("[3c] " + name(info) + " leaders per store " + piled + " piled up, " + watch.leaderCounts()
+                    + " balanced, of " + scheduler.getRegionCount() + " regions");
             checkAppends(cluster, clients);
         });
     }
@@ -157,6 +175,10 @@ class SchedulerInTheLoop3CTest {
 
     /** Clients append until the scheduler knows {@value #MIN_REGIONS} regions; then they stop. */
     private static List<AppendClient> loadUntilSplit(Cluster cluster) {
+        return loadUntilSplit(cluster, MIN_REGIONS);
+    }
+
+    private static List<AppendClient> loadUntilSplit(Cluster cluster, int regions) {
         Simulator sim = cluster.simulator();
         RaftCluster scheduler = cluster.schedulerNode().cluster();
         List<AppendClient> clients = new ArrayList<>();
@@ -165,8 +187,8 @@ class SchedulerInTheLoop3CTest {
             clients.add(client);
             client.start();
         }
-        sim.mustRunUntil("the scheduler knows at least " + MIN_REGIONS + " regions",
-                () -> scheduler.getRegionCount() >= MIN_REGIONS, LOAD_BUDGET);
+        sim.mustRunUntil("the scheduler knows at least " + regions + " regions",
+                () -> scheduler.getRegionCount() >= regions, LOAD_BUDGET);
         clients.forEach(AppendClient::stop);
         sim.mustRunUntil("every client finishes its last operation",
                 () -> clients.stream().allMatch(AppendClient::isIdle), LOAD_BUDGET);
@@ -191,9 +213,13 @@ class SchedulerInTheLoop3CTest {
         return counts.stream().max(Integer::compare).orElse(0) - counts.stream().min(Integer::compare).orElse(0);
     }
 
-    private static boolean leadersBalanced(RaftCluster scheduler) {
-        int share = (scheduler.getRegionCount() + STORES - 1) / STORES;
-        return scheduler.getStores().stream().mapToInt(StoreInfo::leaderCount).max().orElse(0) <= share + LEADER_MARGIN;
+    /** A store's share of the leaders (rounded up) plus the margin. */
+    private static int leaderBound(RaftCluster scheduler) {
+        return (scheduler.getRegionCount() + STORES - 1) / STORES + LEADER_MARGIN;
+    }
+
+    private static int maxLeaders(RaftCluster scheduler) {
+        return scheduler.getStores().stream().mapToInt(StoreInfo::leaderCount).max().orElse(0);
     }
 
     /** Each client's values are all there, once each, in order (read back through the raftstore). */

@@ -55,6 +55,11 @@ public final class SchedulerServer {
         coordinator.stop();
     }
 
+    /** Starts scheduling again after {@link #stopScheduling}. */
+    public void startScheduling() {
+        coordinator.start();
+    }
+
     // ---- Requests from the stores ----
 
     /**
