@@ -125,7 +125,7 @@ lab3a: ## Lab 3A: leader transfer and membership change (the Raft-level tests)
 lab3b: ## Lab 3B: leader transfer, conf change and split in the raftstore, on a simulated cluster
 	$(call run_labs,lab3b)
 
-lab3c: ## Lab 3C: the scheduler's region heartbeats and balance-region scheduler (unit tests)
+lab3c: ## Lab 3C: the scheduler's region heartbeats and balance-region scheduler, then in the loop
 	$(call run_labs,lab3c)
 
 lab3: ## Lab 3: all of 3A, 3B and 3C

@@ -16,6 +16,7 @@ import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.Request;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.runtime.Log;
+import tinykv.scheduler.schedule.ScheduleConfig;
 import tinykv.sim.Filter;
 import tinykv.sim.Simulator;
 
@@ -39,7 +40,7 @@ public final class Cluster implements AutoCloseable {
     private final int count;
     private final StoreConfig config;
     private final Simulator sim;
-    private final MockSchedulerClient scheduler;
+    private final TestScheduler scheduler;
     private final ClusterNetwork network;
     private final StoreProcesses stores;
     private final ClusterRequests requests;
@@ -47,21 +48,39 @@ public final class Cluster implements AutoCloseable {
     /** The harness's own log lines (LOG_LEVEL=...), stamped with virtual time like the raftstore's. */
     private final Log log;
 
+    /** A cluster on the mock scheduler, which carries out the test's orders (labs 2B to 3B). */
     public Cluster(int count, StoreConfig config, Simulator sim) {
-        if (count < 1) {
-            throw new IllegalArgumentException("a cluster needs at least one store, was " + count);
-        }
+        this(count, config, sim, new MockSchedulerClient(CLUSTER_ID, firstId(count),
+                (what, task) -> sim.schedule(0, "scheduler", what, task)));
+    }
+
+    private Cluster(int count, StoreConfig config, Simulator sim, TestScheduler scheduler) {
         this.count = count;
         this.config = config;
         this.sim = sim;
-        this.scheduler = new MockSchedulerClient(CLUSTER_ID, count + 1,
-                (what, task) -> sim.schedule(0, "scheduler", what, task));
+        this.scheduler = scheduler;
         this.log = Log.of(sim.newLoop("cluster"), "");
         this.network = new ClusterNetwork(sim, log);
         this.stores = new StoreProcesses(count, config, sim, scheduler, network, log);
         this.requests = new ClusterRequests(sim, scheduler, newCommandClient("client"));
         this.checks = new EngineChecks(sim, stores, requests);
         new RegionInvariants(stores.storeIds(), stores::running).install(sim);
+    }
+
+    /**
+     * A cluster on the real scheduler ({@link SchedulerNode}, lab 3C), a node of the network that balances the
+     * regions by itself: tests watch it and take no orders to it.
+     */
+    public static Cluster withScheduler(int count, StoreConfig config, ScheduleConfig scheduleConfig, Simulator sim) {
+        return new Cluster(count, config, sim, new SchedulerNode(sim, CLUSTER_ID, firstId(count), scheduleConfig));
+    }
+
+    /** The first id the scheduler hands out: after the store ids, which the first region's peers take. */
+    private static long firstId(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one store, was " + count);
+        }
+        return count + 1;
     }
 
     /** A cluster of {@code count} stores with TinyKV's test configuration, on a simulator for this run's seed. */
@@ -78,7 +97,12 @@ public final class Cluster implements AutoCloseable {
 
     /** Bootstraps every store with the first region (peer i on store i) and starts them (TinyKV's Start). */
     public void start() {
-        stores.start(CLUSTER_ID);
+        start(count);
+    }
+
+    /** Bootstraps every store, the first region with a peer on stores 1 to {@code firstRegionStores}, and starts them. */
+    public void start(int firstRegionStores) {
+        stores.start(CLUSTER_ID, firstRegionStores);
     }
 
     /** Stops every store and deletes every engine; safe to call after a failure, and more than once. */
@@ -107,8 +131,20 @@ public final class Cluster implements AutoCloseable {
         return sim;
     }
 
+    /** The mock scheduler, which takes the test's orders; a cluster on the real scheduler has none. */
     public MockSchedulerClient scheduler() {
-        return scheduler;
+        if (scheduler instanceof MockSchedulerClient mock) {
+            return mock;
+        }
+        throw new IllegalStateException("this cluster runs the real scheduler (lab 3C): use schedulerNode()");
+    }
+
+    /** The real scheduler of a cluster made by {@link #withScheduler}. */
+    public SchedulerNode schedulerNode() {
+        if (scheduler instanceof SchedulerNode node) {
+            return node;
+        }
+        throw new IllegalStateException("this cluster runs the mock scheduler: use scheduler()");
     }
 
     public StoreConfig config() {
@@ -122,6 +158,11 @@ public final class Cluster implements AutoCloseable {
     /** The ids of all stores, running or not, in order. */
     public List<Long> storeIds() {
         return stores.storeIds();
+    }
+
+    /** Whether the store runs now (it was not stopped, or was started again). */
+    public boolean isRunning(long storeId) {
+        return stores.running(storeId).isPresent();
     }
 
     /** What a running store's snapshots have been through: generated, sent, received, applied, abandoned. */

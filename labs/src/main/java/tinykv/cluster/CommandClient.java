@@ -10,11 +10,10 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
-import tinykv.kv.storage.KeyRange;
-import tinykv.kv.storage.RegionReader;
 import tinykv.kv.raftstore.Callback;
 import tinykv.kv.raftstore.RegionChecks;
-import tinykv.kv.raftstore.scheduler.RegionAndLeader;
+import tinykv.kv.storage.KeyRange;
+import tinykv.kv.storage.RegionReader;
 import tinykv.proto.errorpb.Error;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
@@ -23,6 +22,7 @@ import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.Request;
 import tinykv.runtime.Log;
 import tinykv.runtime.Timer;
+import tinykv.scheduler.client.RegionAndLeader;
 import tinykv.sim.Simulator;
 
 /**
@@ -50,7 +50,7 @@ final class CommandClient {
     private static final long REGION_POLL_MS = 20;
 
     private final StoreProcesses stores;
-    private final MockSchedulerClient scheduler;
+    private final TestScheduler scheduler;
     private final Log log;
     private final Simulator sim;
     private final String owner;
@@ -63,7 +63,7 @@ final class CommandClient {
      */
     private final Map<Long, Peer> knownLeaders = new HashMap<>();
 
-    CommandClient(Simulator sim, StoreProcesses stores, MockSchedulerClient scheduler, Log log, String owner) {
+    CommandClient(Simulator sim, StoreProcesses stores, TestScheduler scheduler, Log log, String owner) {
         this.sim = sim;
         this.stores = stores;
         this.scheduler = scheduler;

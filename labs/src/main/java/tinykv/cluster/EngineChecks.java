@@ -108,7 +108,7 @@ final class EngineChecks {
      * The running store holds a peer of exactly the regions the scheduler has a peer of on it, each with the
      * scheduler's range and epoch (the store caught up on every split and membership change).
      */
-    void mustHoldRegionsOfScheduler(long storeId, MockSchedulerClient scheduler) {
+    void mustHoldRegionsOfScheduler(long storeId, TestScheduler scheduler) {
         mustHoldWithin("store " + storeId + " holds the regions the scheduler places on it",
                 () -> heldRegions(storeId).equals(expectedRegions(storeId, scheduler)),
                 () -> "it holds " + heldRegions(storeId) + " where the scheduler has " + expectedRegions(storeId, scheduler));
@@ -119,7 +119,7 @@ final class EngineChecks {
                 .map(peer -> describe(peer.region())).sorted().toList();
     }
 
-    private static List<String> expectedRegions(long storeId, MockSchedulerClient scheduler) {
+    private static List<String> expectedRegions(long storeId, TestScheduler scheduler) {
         return scheduler.regions().stream().filter(region -> RegionChecks.findPeer(region, storeId).isPresent())
                 .map(EngineChecks::describe).sorted().toList();
     }

@@ -1,7 +1,7 @@
 package tinykv.cluster;
 
 import com.google.protobuf.ByteString;
-import java.util.ArrayList;
+import com.google.protobuf.TextFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import com.google.protobuf.TextFormat;
 import tinykv.kv.raftstore.RegionChecks;
-import tinykv.kv.raftstore.scheduler.RegionAndLeader;
-import tinykv.kv.raftstore.scheduler.SchedulerClient;
-import tinykv.kv.raftstore.scheduler.SchedulerException;
 import tinykv.kv.storage.KeyRange;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.metapb.Peer;
@@ -28,6 +24,11 @@ import tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import tinykv.proto.schedulerpb.ResponseHeader;
 import tinykv.proto.schedulerpb.StoreStats;
 import tinykv.proto.schedulerpb.TransferLeader;
+import tinykv.scheduler.client.RegionAndLeader;
+import tinykv.scheduler.client.SchedulerClient;
+import tinykv.scheduler.client.SchedulerException;
+import tinykv.scheduler.core.RegionInfo;
+import tinykv.scheduler.core.RegionsInfo;
 
 /**
  * The scheduler the test cluster runs against (TinyKV's {@code test_raftstore/scheduler.go}): it hands out
@@ -38,7 +39,7 @@ import tinykv.proto.schedulerpb.TransferLeader;
  * given inside {@link #regionHeartbeat}: they are handed to {@code later}, which delivers them as a
  * separate simulator event, so the raftstore is never re-entered from its own call.
  */
-public final class MockSchedulerClient implements SchedulerClient {
+public final class MockSchedulerClient implements SchedulerClient, TestScheduler {
 
     /** Runs a task soon, as its own event (the cluster wires this to the simulator). */
     @FunctionalInterface
@@ -53,9 +54,8 @@ public final class MockSchedulerClient implements SchedulerClient {
 
     private final Map<Long, Store> stores = new TreeMap<>();
     private final Map<Long, Consumer<RegionHeartbeatResponse>> responseHandlers = new TreeMap<>();
-    /** Regions by start key, in unsigned byte order: the key space from left to right. */
-    private final TreeMap<ByteString, Region> regionsByStartKey = new TreeMap<>(KeyRange.KEY_ORDER);
-    private final Map<Long, ByteString> startKeyByRegionId = new TreeMap<>();
+    /** The regions by id and by key range: the scheduler core's registry (leaders are kept apart, below). */
+    private final RegionsInfo known = new RegionsInfo();
     private final Map<Long, Peer> leaders = new TreeMap<>();
     private final Map<Long, Peer> pendingPeers = new TreeMap<>();
     private final Map<Long, Operator> operators = new LinkedHashMap<>();
@@ -86,7 +86,7 @@ public final class MockSchedulerClient implements SchedulerClient {
 
     @Override
     public void bootstrap(Store store, Region region) {
-        if (bootstrapped || !startKeyByRegionId.isEmpty()) {
+        if (bootstrapped || known.getRegionCount() > 0) {
             bootstrapped = true;
             throw new SchedulerException("cluster " + clusterId + " is already bootstrapped");
         }
@@ -119,17 +119,13 @@ public final class MockSchedulerClient implements SchedulerClient {
     @Override
     public Optional<RegionAndLeader> getRegion(byte[] key) {
         checkBootstrapped();
-        return regionAndLeader(ByteString.copyFrom(key));
+        return findRegion(ByteString.copyFrom(key)).map(this::withLeader);
     }
 
     @Override
     public Optional<RegionAndLeader> getRegionById(long regionId) {
         checkBootstrapped();
-        ByteString startKey = startKeyByRegionId.get(regionId);
-        if (startKey == null) {
-            return Optional.empty();
-        }
-        return regionAndLeader(startKey);
+        return known.getRegion(regionId).map(RegionInfo::meta).map(this::withLeader);
     }
 
     @Override
@@ -206,6 +202,12 @@ public final class MockSchedulerClient implements SchedulerClient {
         }
     }
 
+    /** Every store talks to this one object; the answers find a store through the handler it sets. */
+    @Override
+    public SchedulerClient clientOfStore(long storeId) {
+        return this;
+    }
+
     @Override
     public void setRegionHeartbeatResponseHandler(long storeId, Consumer<RegionHeartbeatResponse> handler) {
         responseHandlers.put(storeId, handler == null ? response -> { } : handler);
@@ -255,53 +257,41 @@ public final class MockSchedulerClient implements SchedulerClient {
     }
 
     /** Every region the scheduler knows, from the left of the key space to the right. */
+    @Override
     public List<Region> regions() {
-        return new ArrayList<>(regionsByStartKey.values());
+        return known.scanRange(KeyRange.ALL, 0).stream().map(RegionInfo::meta).toList();
     }
 
     // ---- region registry -------------------------------------------------------------------------------
 
-    /** TinyKV's handleHeartbeatVersion: takes the reported range if it is newer; false if stale. */
+    /**
+     * TinyKV's handleHeartbeatVersion: takes the reported range if it is newer than every known region it
+     * overlaps (the core's region tree finds them, a range reported after a split starting in a gap the
+     * scheduler has not heard of included); false, and nothing changed, if it is stale.
+     */
     private boolean updateRangeIfNewer(Region region) {
         if (KeyRange.exceedsEndKey(region.getStartKey(), region.getEndKey())) {
             throw new AssertionError("region " + regionId(region) + " reports a start key after its end key");
         }
-        while (true) {
-            Optional<Region> found = firstOverlapping(KeyRange.of(region));
-            if (found.isEmpty()) {
-                addRegion(region); // nothing known overlaps the reported range
-                return true;
-            }
-            Region known = found.get();
-            if (known.getStartKey().equals(region.getStartKey()) && known.getEndKey().equals(region.getEndKey())) {
-                if (RegionChecks.isEpochStale(region.getRegionEpoch(), known.getRegionEpoch())) {
+        boolean replace = true;
+        for (RegionInfo overlap : known.getOverlaps(RegionInfo.withoutLeader(region))) {
+            Region other = overlap.meta();
+            boolean sameRange = other.getStartKey().equals(region.getStartKey())
+                    && other.getEndKey().equals(region.getEndKey());
+            if (sameRange) {
+                if (RegionChecks.isEpochStale(region.getRegionEpoch(), other.getRegionEpoch())) {
                     return false;
                 }
-                if (known.getRegionEpoch().getVersion() < region.getRegionEpoch().getVersion()) {
-                    removeRegion(known);
-                    addRegion(region);
-                }
-                return true;
+                // At the same version the known region stays; its peers are compared next.
+                replace &= other.getRegionEpoch().getVersion() < region.getRegionEpoch().getVersion();
+            } else if (region.getRegionEpoch().getVersion() <= other.getRegionEpoch().getVersion()) {
+                return false; // the reported range overlaps a newer one (it split since, say)
             }
-            // The reported range overlaps a known one (after a split, say): the newer one wins.
-            if (region.getRegionEpoch().getVersion() <= known.getRegionEpoch().getVersion()) {
-                return false;
-            }
-            removeRegion(known);
         }
-    }
-
-    /**
-     * The known region that holds the range's start, or else the first one starting inside the range: a range
-     * reported after a split may start in a gap the scheduler has not heard of yet and still cover known regions.
-     */
-    private Optional<Region> firstOverlapping(KeyRange range) {
-        Optional<Region> holdingStart = findRegion(range.start());
-        if (holdingStart.isPresent()) {
-            return holdingStart;
+        if (replace) {
+            known.setRegion(RegionInfo.withoutLeader(region));
         }
-        Map.Entry<ByteString, Region> next = regionsByStartKey.ceilingEntry(range.start());
-        return next == null || range.isPastEnd(next.getKey()) ? Optional.empty() : Optional.of(next.getValue());
+        return true;
     }
 
     /** TinyKV's handleHeartbeatConfVersion: takes the reported peers if they are newer; false if stale. */
@@ -313,7 +303,7 @@ public final class MockSchedulerClient implements SchedulerClient {
         }
         if (region.getRegionEpoch().getConfVer() > known.getRegionEpoch().getConfVer()) {
             checkOneConfChangeApart(known, region);
-            regionsByStartKey.put(region.getStartKey(), region);
+            this.known.setRegion(RegionInfo.withoutLeader(region));
         } else {
             checkSamePeers(known, region);
         }
@@ -349,29 +339,13 @@ public final class MockSchedulerClient implements SchedulerClient {
         }
     }
 
-    private Optional<RegionAndLeader> regionAndLeader(ByteString key) {
-        return findRegion(key).map(region -> new RegionAndLeader(region, leaderOf(region.getId())));
+    private RegionAndLeader withLeader(Region region) {
+        return new RegionAndLeader(region, leaderOf(region.getId()));
     }
 
     /** The known region whose range holds {@code key}. */
     private Optional<Region> findRegion(ByteString key) {
-        Map.Entry<ByteString, Region> floor = regionsByStartKey.floorEntry(key);
-        if (floor == null || !KeyRange.of(floor.getValue()).contains(key)) {
-            return Optional.empty();
-        }
-        return Optional.of(floor.getValue());
-    }
-
-    private void addRegion(Region region) {
-        ByteString startKey = region.getStartKey();
-        startKeyByRegionId.put(region.getId(), startKey);
-        regionsByStartKey.put(startKey, region);
-    }
-
-    private void removeRegion(Region region) {
-        startKeyByRegionId.remove(region.getId());
-        findRegion(region.getStartKey()).filter(found -> found.getId() == region.getId())
-                .ifPresent(found -> regionsByStartKey.remove(found.getStartKey()));
+        return known.searchRegion(key).map(RegionInfo::meta);
     }
 
     private Optional<Peer> leaderOf(long regionId) {

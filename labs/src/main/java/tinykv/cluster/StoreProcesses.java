@@ -26,7 +26,7 @@ final class StoreProcesses {
     private final int count;
     private final StoreConfig config;
     private final Simulator sim;
-    private final MockSchedulerClient scheduler;
+    private final TestScheduler scheduler;
     private final ClusterNetwork network;
     private final Log log;
     private final Map<Long, StoreNode> stores = new TreeMap<>();
@@ -50,7 +50,7 @@ final class StoreProcesses {
         }
     }
 
-    StoreProcesses(int count, StoreConfig config, Simulator sim, MockSchedulerClient scheduler,
+    StoreProcesses(int count, StoreConfig config, Simulator sim, TestScheduler scheduler,
             ClusterNetwork network, Log log) {
         this.count = count;
         this.config = config;
@@ -62,8 +62,15 @@ final class StoreProcesses {
 
     // ---- life cycle ----------------------------------------------------------------------------------------
 
-    /** Bootstraps every store with the first region (peer i on store i) and starts them (TinyKV's Start). */
-    void start(long clusterId) {
+    /**
+     * Bootstraps every store, the first region with peer i on store i for the first {@code firstRegionStores}
+     * stores, and starts them (TinyKV's Start gives the first region a peer on every store).
+     */
+    void start(long clusterId, int firstRegionStores) {
+        if (firstRegionStores < 1 || firstRegionStores > count) {
+            throw new IllegalArgumentException("the first region needs a peer on 1 to " + count + " stores, not "
+                    + firstRegionStores);
+        }
         Region.Builder firstRegion = Region.newBuilder().setId(1).setRegionEpoch(RegionEpoch.newBuilder()
                 .setVersion(Bootstrap.INIT_EPOCH_VERSION).setConfVer(Bootstrap.INIT_EPOCH_CONF_VERSION));
         for (long storeId = 1; storeId <= count; storeId++) {
@@ -71,16 +78,22 @@ final class StoreProcesses {
             stores.put(storeId, node);
             node.engines = node.storage.open();
             Bootstrap.bootstrapStore(node.engines, clusterId, storeId);
-            firstRegion.addPeers(Requests.newPeer(storeId, storeId));
+            if (storeId <= firstRegionStores) {
+                firstRegion.addPeers(Requests.newPeer(storeId, storeId));
+            }
         }
         Region region = firstRegion.build();
         for (StoreNode node : stores.values()) {
-            Bootstrap.prepareBootstrapCluster(node.engines, region);
+            if (node.storeId <= firstRegionStores) {
+                Bootstrap.prepareBootstrapCluster(node.engines, region);
+            }
         }
-        scheduler.bootstrap(Store.newBuilder().setId(1).build(), region);
+        scheduler.bootstrap(storeMeta(1), region);
         for (StoreNode node : stores.values()) {
-            scheduler.putStore(Store.newBuilder().setId(node.storeId).build());
-            Bootstrap.clearPrepareBootstrapState(node.engines);
+            scheduler.putStore(storeMeta(node.storeId));
+            if (node.storeId <= firstRegionStores) {
+                Bootstrap.clearPrepareBootstrapState(node.engines);
+            }
         }
         for (StoreNode node : stores.values()) {
             startRaftStore(node);
@@ -144,9 +157,14 @@ final class StoreProcesses {
         node.incarnation++;
         node.loop = sim.restartStore(node.storeId);
         RaftStore raftStore = new RaftStore(config, node.engines, node.loop,
-                network.transportFrom(node.storeId, this::running), scheduler);
+                network.transportFrom(node.storeId, this::running), scheduler.clientOfStore(node.storeId));
         node.raftStore = raftStore;
         raftStore.start();
+    }
+
+    /** A store as the scheduler registers it; the real scheduler wants each store at an address of its own. */
+    private static Store storeMeta(long storeId) {
+        return Store.newBuilder().setId(storeId).setAddress("store-" + storeId).build();
     }
 
     private static void closeQuietly(StoreNode node) {

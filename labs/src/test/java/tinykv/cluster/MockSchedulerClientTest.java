@@ -11,8 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import tinykv.kv.raftstore.scheduler.RegionAndLeader;
-import tinykv.kv.raftstore.scheduler.SchedulerException;
 import tinykv.proto.eraftpb.ConfChangeType;
 import tinykv.proto.metapb.Peer;
 import tinykv.proto.metapb.Region;
@@ -20,6 +18,8 @@ import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.metapb.Store;
 import tinykv.proto.schedulerpb.RegionHeartbeatRequest;
 import tinykv.proto.schedulerpb.RegionHeartbeatResponse;
+import tinykv.scheduler.client.RegionAndLeader;
+import tinykv.scheduler.client.SchedulerException;
 
 /** The test cluster's scheduler: registry, epochs, operators, and answers that never re-enter the caller. */
 @Tag("kit")

@@ -13,8 +13,12 @@
  *       {@link tinykv.scheduler.schedule.Scheduler} interface, the operator controller;
  *   <li>{@code filter}: which stores may give or take a peer;
  *   <li>{@code schedulers}: balance-leader (provided) and balance-region (lab 3C);
- *   <li>{@code server}: {@link tinykv.scheduler.server.RaftCluster}, which takes the heartbeats, and the
- *       coordinator, which runs each scheduler on a timer.
+ *   <li>{@code checker}: the replica checker, which keeps each region at its number of replicas;
+ *   <li>{@code server}: {@link tinykv.scheduler.server.RaftCluster}, which takes the heartbeats, the
+ *       coordinator, which runs each scheduler on a timer and patrols the regions with the replica checker,
+ *       and {@link tinykv.scheduler.server.SchedulerServer}, the scheduler as a node of the network;
+ *   <li>{@code client}: {@link tinykv.scheduler.client.SchedulerClient}, what a store's raftstore asks of
+ *       the scheduler.
  * </ul>
  *
  * <p>Like the raftstore, the scheduler runs on the runtime seam: no threads, no clock, no random source of

@@ -10,7 +10,6 @@ import tinykv.kv.engine.Engines;
 import tinykv.kv.engine.WriteBatch;
 import tinykv.kv.raftstore.meta.Keys;
 import tinykv.kv.raftstore.meta.MetaStates;
-import tinykv.kv.raftstore.scheduler.SchedulerClient;
 import tinykv.kv.raftstore.snap.RegionWorker;
 import tinykv.kv.raftstore.snap.SnapManager;
 import tinykv.kv.raftstore.snap.SnapshotReceiver;
@@ -24,6 +23,7 @@ import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.proto.raft_serverpb.RegionLocalState;
 import tinykv.runtime.EventLoop;
 import tinykv.runtime.Log;
+import tinykv.scheduler.client.SchedulerClient;
 
 /**
  * One store (TinyKV's node and raftstore): its workers are mailboxes on the store's event loop, and its

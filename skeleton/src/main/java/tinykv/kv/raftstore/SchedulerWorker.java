@@ -1,7 +1,6 @@
 package tinykv.kv.raftstore;
 
 import java.util.List;
-import tinykv.kv.raftstore.scheduler.SchedulerClient;
 import tinykv.proto.raft_cmdpb.AdminCmdType;
 import tinykv.proto.raft_cmdpb.AdminRequest;
 import tinykv.proto.raft_cmdpb.ChangePeerRequest;
@@ -14,6 +13,7 @@ import tinykv.proto.schedulerpb.RegionHeartbeatRequest;
 import tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import tinykv.runtime.Log;
 import tinykv.runtime.MailboxHandler;
+import tinykv.scheduler.client.SchedulerClient;
 
 /**
  * Talks to the scheduler for the store (TinyKV's {@code runner/scheduler_task.go}): sends the heartbeats

@@ -2,9 +2,9 @@ package tinykv.kv.raftstore;
 
 import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.snap.RegionWorker;
-import tinykv.kv.raftstore.scheduler.SchedulerClient;
 import tinykv.runtime.EventLoop;
 import tinykv.runtime.Mailbox;
+import tinykv.scheduler.client.SchedulerClient;
 
 /**
  * What every handler of one store shares (TinyKV's {@code GlobalContext}): the store's identity, settings,

@@ -82,6 +82,25 @@ public final class Operator {
                 List.of(new OpStep.TransferLeader(fromStore, toStore)));
     }
 
+    /**
+     * Removes the region's peer on {@code store}, after handing its leadership to a follower if it leads.
+     * Empty if it leads and no other store can take the leadership.
+     */
+    public static Optional<Operator> createRemovePeerOperator(String desc, Cluster cluster, RegionInfo region,
+            OpKind kind, long store) {
+        List<Long> candidates = new ArrayList<>(region.followers().keySet());
+        candidates.remove(store);
+        return transferLeaderSteps(cluster, region, store, candidates).map(leaderSteps -> {
+            List<OpStep> steps = new ArrayList<>(leaderSteps);
+            steps.add(new OpStep.RemovePeer(store));
+            Set<OpKind> kinds = EnumSet.of(kind, OpKind.REGION);
+            if (!leaderSteps.isEmpty()) {
+                kinds.add(OpKind.LEADER);
+            }
+            return new Operator(desc, region.id(), region.epoch(), kinds, steps);
+        });
+    }
+
     /** Adds peer {@code peerId} on {@code toStore}. */
     public static Operator createAddPeerOperator(String desc, RegionInfo region, long peerId, long toStore,
             OpKind kind) {

@@ -1,4 +1,4 @@
-package tinykv.kv.raftstore.scheduler;
+package tinykv.scheduler.client;
 
 /** The scheduler refused a request: the cluster is not bootstrapped, a store is unknown, and so on. */
 public final class SchedulerException extends RuntimeException {

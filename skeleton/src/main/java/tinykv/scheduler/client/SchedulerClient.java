@@ -1,4 +1,4 @@
-package tinykv.kv.raftstore.scheduler;
+package tinykv.scheduler.client;
 
 import java.util.Optional;
 import java.util.function.Consumer;
