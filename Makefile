@@ -76,7 +76,7 @@ LOOP_CLASSES := target/loop/tool
 LOOP = java -Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $(LOOP_CLASSES) \
   $(if $(TEST),$(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs.test=$(TEST),-Dtinykv.test=$(TEST))) $(if $(SEED),-Dtinykv.seed=$(SEED)) \
   $(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs=$(or $(RUNS),1) -Dtinykv.runs.tags='$(1)') $(if $(CHECK_DETERMINISM),-Dtinykv.runs.determinism=true) \
-  $(run_log) tinykv.loop.LabLoop
+  $(if $(JOBS),-Dtinykv.runs.jobs=$(JOBS))   $(run_log) tinykv.loop.LabLoop
 # Compiles the fast path itself when one of its sources is newer than its classes.
 loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
   && test -z "$$(find tools/loop -name '*.java' -newer $(LOOP_CLASSES)/tinykv/loop/LabLoop.class)"; } \
@@ -96,7 +96,7 @@ help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | grep -v '## $(if $(INSTRUCTOR),kit,instructor): ' \
 	  | sed -E 's/## (kit|instructor): /## /' | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
-	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n, CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
+	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n [JOBS=m], CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
 	@echo "Grading: LAB=2b (one part), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
 	@echo "Example: make lab2b RUNS=20$(if $(INSTRUCTOR), IMPL=reference)"

@@ -39,10 +39,14 @@ public final class SeedRuns {
     /** A test whose two runs of one seed differed: the simulator's summary line of each. */
     public record Nondeterminism(String test, long seed, String first, String second) {}
 
-    private final int runs;
+    /** The seeds of a share of a parallel run ({@link ParallelSeedRuns}): this JVM runs only these. */
+    public static final String SEEDS = "tinykv.runs.seeds";
+    /** {@code JOBS=m}: the seeds are shared among m JVMs. */
+    public static final String JOBS = "tinykv.runs.jobs";
+
+    private final List<Long> seeds;
     private final String tags;
     private final String tests;
-    private final long firstSeed;
     private final boolean checkDeterminism;
     private final List<Nondeterminism> nondeterministic = new ArrayList<>();
 
@@ -51,21 +55,36 @@ public final class SeedRuns {
     }
 
     public SeedRuns(int runs, String tags, String tests, long firstSeed, boolean checkDeterminism) {
+        this(seeds(runs, firstSeed), tags, tests, checkDeterminism);
+    }
+
+    /** Runs exactly these seeds, in this order; the determinism check (if asked) reruns the first. */
+    public SeedRuns(List<Long> seeds, String tags, String tests, boolean checkDeterminism) {
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("no seed to run");
+        }
+        this.seeds = List.copyOf(seeds);
+        this.tags = tags;
+        this.tests = tests;
+        this.checkDeterminism = checkDeterminism;
+    }
+
+    /** SEED, SEED+1, ... : RUNS seeds from the first. */
+    public static List<Long> seeds(int runs, long firstSeed) {
         if (runs < 1) {
             throw new IllegalArgumentException("RUNS must be at least 1, was " + runs);
         }
-        this.runs = runs;
-        this.tags = tags;
-        this.tests = tests;
-        this.firstSeed = firstSeed;
-        this.checkDeterminism = checkDeterminism;
+        return java.util.stream.LongStream.range(firstSeed, firstSeed + runs).boxed().toList();
     }
 
     public static SeedRuns fromSystemProperties() {
         String runs = System.getProperty(RUNS, "").trim();
+        String share = System.getProperty(SEEDS, "").trim();
         try {
-            return new SeedRuns(Integer.parseInt(runs), System.getProperty(TAGS, "").trim(),
-                    System.getProperty(TEST, "").trim(), Seeds.current(), Boolean.getBoolean(DETERMINISM));
+            List<Long> seeds = share.isEmpty() ? seeds(Integer.parseInt(runs), Seeds.current())
+                    : java.util.Arrays.stream(share.split(",")).map(Long::parseLong).toList();
+            return new SeedRuns(seeds, System.getProperty(TAGS, "").trim(), System.getProperty(TEST, "").trim(),
+                    Boolean.getBoolean(DETERMINISM));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("RUNS must be a whole number, was '" + runs + "'", e);
         }
@@ -80,12 +99,12 @@ public final class SeedRuns {
             if (!tests.isEmpty()) {
                 System.setProperty(TestNameFilter.PROPERTY, tests);
             }
-            for (int i = 0; i < runs; i++) {
-                long seed = firstSeed + i;
+            for (int i = 0; i < seeds.size(); i++) {
+                long seed = seeds.get(i);
                 System.setProperty(Seeds.PROPERTY, Long.toString(seed));
                 Map<String, String> summaries = new TreeMap<>();
                 int failed = runOneSeed(seed, records, summaries);
-                System.out.printf("[runs] seed %d (%d of %d): %s%n", seed, i + 1, runs,
+                System.out.printf("[runs] seed %d (%d of %d): %s%n", seed, i + 1, seeds.size(),
                         failed == 0 ? "all passed" : failed + " failed");
                 if (checkDeterminism && i == 0) {
                     compareWithRerun(seed, summaries);

@@ -2,6 +2,7 @@ package tinykv.labs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -23,12 +24,23 @@ class SeedRunsTest {
     @Timeout(value = 12, unit = TimeUnit.HOURS)
     @DisplayName("every selected test passes on every seed")
     void selectedTestsPassOnEverySeed() {
-        SeedRuns runs = SeedRuns.fromSystemProperties();
-        Map<String, SeedRuns.TestRecord> records = runs.run();
-        System.out.print(SeedRuns.report(records, System.getProperty("tinykv.impl"), runs.nondeterministic()));
+        int jobs = Integer.getInteger(SeedRuns.JOBS, 1);
+        Map<String, SeedRuns.TestRecord> records;
+        List<SeedRuns.Nondeterminism> nondeterministic;
+        if (jobs > 1) {
+            ParallelSeedRuns.Result result = new ParallelSeedRuns(SeedRuns.seeds(Integer.getInteger(SeedRuns.RUNS),
+                    Seeds.current()), jobs).run();
+            records = result.records();
+            nondeterministic = result.nondeterministic();
+        } else {
+            SeedRuns runs = SeedRuns.fromSystemProperties();
+            records = runs.run();
+            nondeterministic = runs.nondeterministic();
+        }
+        System.out.print(SeedRuns.report(records, System.getProperty("tinykv.impl"), nondeterministic));
         assertThat(records).as("tests selected").isNotEmpty();
         long failing = records.values().stream().filter(record -> !record.failedSeeds().isEmpty()).count();
         assertThat(failing).as("tests that failed on some seed (the list and replay commands are above)").isZero();
-        assertThat(runs.nondeterministic()).as("tests that ran two different ways on one seed (see above)").isEmpty();
+        assertThat(nondeterministic).as("tests that ran two different ways on one seed (see above)").isEmpty();
     }
 }
