@@ -19,7 +19,15 @@ SALT ?=
 REQUIRE_FULL ?=
 # COVERAGE=1 adds each part's line coverage of the student classes to the grade (JaCoCo).
 COVERAGE ?=
-# Batch grading: the folder that holds one folder per submission.
+# Grading limits (empty: the grader's defaults): each test JVM's heap (HEAP=1g), one test's and one part's
+# wall-clock caps and the whole grade's budget, in seconds (TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800).
+HEAP ?=
+TEST_TIMEOUT ?=
+PART_TIMEOUT ?=
+BUDGET ?=
+# A text file to put at the top of the grade's report (the Classroom workflow's list of ignored files).
+NOTES ?=
+# Batch grading: the folder that holds one folder (or .zip) per submission; keep it outside the repository.
 DIR ?=
 
 # The instructor's repository has reference/; the student kit (make handout) does not.
@@ -48,6 +56,9 @@ ifneq ($(RUNS),)
 ifeq ($(shell echo '$(RUNS)' | grep -E '^[1-9][0-9]*$$'),)
 $(error RUNS must be a positive whole number, was '$(RUNS)')
 endif
+endif
+ifneq ($(shell printf '%s' '$(SALT)' | tr -d 'A-Za-z0-9._-'),)
+$(error SALT may hold only letters, digits, '.', '_' and '-', was '$(SALT)')
 endif
 ifneq ($(LOG_LEVEL),)
 ifeq ($(filter $(LOG_LEVEL),debug info warn error off),)
@@ -143,8 +154,12 @@ grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.
 	  java grading/src/main/java/tinykv/grading/NotCompiled.java target/grade/build.log target/grade; \
 	  exit $(if $(REQUIRE_FULL),1,0); \
 	fi; \
-	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' \
+	$(GRADER) tinykv.grading.Grader --impl $(IMPL) $(grade_flags) --notes '$(NOTES)' \
 	  $(if $(REQUIRE_FULL),--require-full) $(if $(COVERAGE),--coverage)
+
+# The flags every grade takes from make's variables (an empty one keeps the grader's default).
+grade_flags = --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' --heap '$(HEAP)' --test-timeout '$(TEST_TIMEOUT)' \
+  --part-timeout '$(PART_TIMEOUT)' --budget '$(BUDGET)'
 
 coverage: ## JaCoCo HTML report of the student classes each part's tests reach (LAB=2aa): target/coverage/<part>/
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=$(IMPL) -pl grading -am
@@ -161,11 +176,12 @@ test: ## instructor: The kit's own tests: reference passes all, skeleton fails e
 	$(MAKE) --no-print-directory clones-check
 	$(MAKE) --no-print-directory ide-check
 
-grade-submissions: handout ## instructor: Grade every submission in DIR=folder: one results.json each and scores.csv
-	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
-	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
-	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --out target/grade-submissions \
-	  --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds $(SEEDS) --salt '$(SALT)'
+grade-submissions: ## instructor: Grade every submission in DIR=folder (LAB=2a for one part): results.json each, scores.csv
+	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder or .zip per submission> [LAB=2aa]" >&2; exit 2; }
+	@test -d "$(DIR)" || { echo "grade-submissions: DIR=$(DIR) is not a folder" >&2; exit 2; }
+	$(MAKE) --no-print-directory handout
+	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --hidden labs/src/hidden \
+	  --out target/grade-submissions --mvn '$(MVN) $(MVN_FLAGS) -o' $(grade_flags)
 
 handout: ## instructor: Write the student kit to target/handout/ and target/handout.tar.gz (no reference, no hidden tests)
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
@@ -176,14 +192,19 @@ handout: ## instructor: Write the student kit to target/handout/ and target/hand
 handout-check: handout ## instructor: Check the student kit: it builds alone, grades 0 quickly, holds no reference code
 	rm -rf target/handout-check && cp -r target/handout target/handout-check
 	cd target/handout-check && $(MAKE) --no-print-directory grade MVN='$(MVN) -o' SEEDS=1
-	$(GRADER) tinykv.grading.HandoutCheck target/handout-check reference/src/main/java skeleton/src/main/java
+	$(GRADER) tinykv.grading.HandoutCheck target/handout-check .
 
-gradescope: handout ## instructor: Gradescope autograder zip: the kit, the hidden tests, setup.sh and run_autograder at its root
+# The autograder's settings travel in the zip (autograder.env): the seeds are drawn from SALT, so they are
+# not the ones students see locally; LAB= makes a zip for one lab (2a: its three parts), for one assignment per lab.
+gradescope: handout ## instructor: Gradescope autograder zip (SALT=, LAB=, SEEDS=, limits): the kit, the hidden tests, setup.sh, run_autograder
 	rm -rf target/gradescope target/gradescope.zip && cp -r target/handout target/gradescope
 	cp -r labs/src/hidden target/gradescope/labs/src/hidden
 	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
+	printf 'SALT=%s\nLAB=%s\nSEEDS=%s\nHEAP=%s\nTEST_TIMEOUT=%s\nPART_TIMEOUT=%s\nBUDGET=%s\n' '$(SALT)' '$(LAB)' \
+	  '$(SEEDS)' '$(or $(HEAP),700m)' '$(TEST_TIMEOUT)' '$(PART_TIMEOUT)' '$(or $(BUDGET),2100)' > target/gradescope/autograder.env
+	$(GRADER) tinykv.grading.HandoutCheck --gradescope target/gradescope .
 	cd target/gradescope && zip -qr ../gradescope.zip .
-	@echo "Gradescope autograder: target/gradescope.zip"
+	@echo "Gradescope autograder: target/gradescope.zip ($$(tr '\n' ' ' < target/gradescope/autograder.env))"
 
 # The lab targets print what `mvn surefire:test` prints: the same tests, trees, failures and replay lines
 # (times aside), here for lab 2AC on the skeleton (every test fails at a stub).

@@ -6,6 +6,7 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -21,7 +22,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * replays it. A test passes "on n seeds" only if it passed on each.
  *
  * <p>Driven by system properties: {@code tinykv.runs} (n), {@code tinykv.runs.tags} (the lab part's JUnit tag
- * expression), {@code tinykv.runs.test} (TEST=, optional), {@code tinykv.seed} (the first seed).
+ * expression), {@code tinykv.runs.test} (TEST=, optional), {@code tinykv.seed} (the first seed). Each seed
+ * reaches the tests as the configuration parameter {@code tinykv.seed} of that seed's launcher request.
  */
 public final class SeedRuns {
     public static final String RUNS = "tinykv.runs";
@@ -59,7 +61,6 @@ public final class SeedRuns {
     /** Runs everything; returns each test's record, by test name. */
     public Map<String, TestRecord> run() {
         Map<String, TestRecord> records = new TreeMap<>();
-        String savedSeed = System.getProperty(Seeds.PROPERTY);
         String savedTest = System.getProperty(TestNameFilter.PROPERTY);
         try {
             if (!tests.isEmpty()) {
@@ -67,13 +68,11 @@ public final class SeedRuns {
             }
             for (int i = 0; i < runs; i++) {
                 long seed = firstSeed + i;
-                System.setProperty(Seeds.PROPERTY, Long.toString(seed));
                 int failed = runOneSeed(seed, records);
                 System.out.printf("[runs] seed %d (%d of %d): %s%n", seed, i + 1, runs,
                         failed == 0 ? "all passed" : failed + " failed");
             }
         } finally {
-            restore(Seeds.PROPERTY, savedSeed);
             restore(TestNameFilter.PROPERTY, savedTest);
         }
         return records;
@@ -89,7 +88,7 @@ public final class SeedRuns {
                     return;
                 }
                 String labPart = test.getTags().stream().map(tag -> tag.getName())
-                        .filter(tag -> tag.startsWith("lab")).sorted().findFirst().orElse("test");
+                        .filter(tag -> LabPart.ofTag(tag).isPresent()).sorted().findFirst().orElse("test");
                 TestRecord record = records.computeIfAbsent(method.getMethodName(),
                         name -> new TestRecord(name, labPart, new ArrayList<>(), 0));
                 boolean passed = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
@@ -108,7 +107,8 @@ public final class SeedRuns {
         };
         LauncherConfig config = LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
         LauncherFactory.create(config).execute(request().selectors(selectPackage("tinykv"))
-                .filters(TagFilter.includeTags(tags)).build(), listener);
+                .filters(TagFilter.includeTags(tags)).configurationParameter(Seeds.PROPERTY, Long.toString(seed))
+                .build(), listener);
         return failed[0];
     }
 
@@ -121,8 +121,7 @@ public final class SeedRuns {
             report.append(String.format("[runs] %-40s passed %d of %d seeds%s%n", record.name(), passed, record.runs(),
                     record.failedSeeds().isEmpty() ? "" : "; failed with seeds " + record.failedSeeds()));
             for (long seed : record.failedSeeds()) {
-                replays.add("make " + record.labPart() + ("reference".equals(impl) ? " IMPL=reference" : "")
-                        + " TEST=" + record.name() + " SEED=" + seed);
+                replays.add(Replay.command(record.labPart(), impl, record.name(), OptionalLong.of(seed)));
             }
         }
         if (records.isEmpty()) {
