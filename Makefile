@@ -242,21 +242,52 @@ ide-check:
 	  = "$$(find reference/src/main/java -name '*.java' | wc -l)"
 	@echo "ide check: the IDE's model runs a staged test with make's failure and replay line; the reference module holds each of its classes once"
 
-# Batch grading against two hostile submissions: one replaced a test file with one that always passes
-# (graded with the kit's test: 0 points, the change named), one does not compile (that verdict on every test).
+# Batch grading against hostile submissions (lab 2AC only, to stay quick), each graded as the pristine kit with
+# only its student files: one replaced a staged test with one that always passes (0 points, the file named);
+# one does not compile (that verdict, its errors once, without colour codes or the grading copy's path); one
+# has the reference classes, edits provided files (one so it cannot compile), adds a class in a provided
+# package and declares a staged test's class in a student file (full marks, the four named); a loose upload of the same classes in a .zip (the
+# same full marks); one whose student helper walks the file system around its class path and throws what it
+# finds (graded, so the helper was; no hidden test or reference source in its report); one with no student file.
+BATCH = target/batch-check
+batch_ref = cp reference/src/main/java/tinykv/raft/$(1).java $(BATCH)/$(2)
 batch-check: handout
-	rm -rf target/batch-check target/batch-check-out && mkdir -p target/batch-check
-	cp -r target/handout target/batch-check/tampered && cp -r target/handout target/batch-check/broken
-	printf 'package tinykv.raft;\nclass Raft2AATest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2aa")\n  void leaderCycle2AA() {}\n}\n' \
-	  > target/batch-check/tampered/labs/src/test/java/tinykv/raft/Raft2AATest.java
-	echo 'class Broken { int x = }' >> target/batch-check/broken/skeleton/src/main/java/tinykv/raft/Raft.java
-	$(GRADER) tinykv.grading.BatchGrader --submissions target/batch-check --kit target/handout \
-	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1
-	grep -Eq '^broken,0,[1-9][0-9]*,does not compile,0,' target/batch-check-out/scores.csv
-	grep -Eq '^tampered,0,[1-9][0-9]*,graded,1,' target/batch-check-out/scores.csv
-	grep -q 'changed: labs/src/test/java/tinykv/raft/Raft2AATest.java' target/batch-check-out/tampered/results.json
-	grep -q 'does not compile' target/batch-check-out/broken/results.json
-	@echo "batch check: the tampered test file was ignored and named, the broken skeleton got 'does not compile'"
+	rm -rf $(BATCH) target/batch-check-out && mkdir -p $(BATCH)/loose $(BATCH)/junk
+	for s in tampered broken edited explorer; do cp -r target/handout $(BATCH)/$$s; done
+	printf 'package tinykv.raft;\nclass RawNode2ACTest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2ac")\n  void rawNodeStart2AC() {}\n}\n' \
+	  > $(BATCH)/tampered/labs/src/test/java/tinykv/raft/RawNode2ACTest.java
+	echo 'class Broken { int x = }' >> $(BATCH)/broken/skeleton/src/main/java/tinykv/raft/Raft.java
+	for c in Raft RaftLog RawNode; do \
+	  $(call batch_ref,$$c,edited/skeleton/src/main/java/tinykv/raft/); $(call batch_ref,$$c,explorer/skeleton/src/main/java/tinykv/raft/); \
+	  $(call batch_ref,$$c,loose/); done
+	echo 'class NotJava {' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/Progress.java
+	echo 'class RawNode2ACTest {}' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/RaftLog.java
+	printf 'package tinykv;\n// edited\n' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/Todo.java
+	mkdir -p $(BATCH)/edited/skeleton/src/main/java/tinykv/labs
+	printf 'package tinykv.labs;\npublic final class Seeds {}\n' > $(BATCH)/edited/skeleton/src/main/java/tinykv/labs/Seeds.java
+	cp grading/src/test/resources/submissions/Explorer.java $(BATCH)/explorer/skeleton/src/main/java/tinykv/raft/
+	sed -i 's/^public class Raft {/public class Raft {\n    static { Explorer.explore(); }/' $(BATCH)/explorer/skeleton/src/main/java/tinykv/raft/Raft.java
+	cd $(BATCH)/loose && zip -q ../loose.zip *.java && cd .. && rm -r loose
+	echo 'my lab report' > $(BATCH)/junk/notes.txt
+	$(GRADER) tinykv.grading.BatchGrader --submissions $(BATCH) --kit target/handout --hidden labs/src/hidden \
+	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1 --lab 2ac
+	cat target/batch-check-out/scores.csv
+	grep -Eq '^tampered,0,2,graded,1,' target/batch-check-out/scores.csv
+	grep -q 'changed: labs/src/test/java/tinykv/raft/RawNode2ACTest.java' target/batch-check-out/tampered/results.json
+	grep -Eq '^broken,0,2,does not compile,0,' target/batch-check-out/scores.csv
+	grep -q 'skeleton/src/main/java/tinykv/raft/Raft.java' target/batch-check-out/broken/results.json
+	! grep -Eq 'tinykv-grading-|\\u001b' target/batch-check-out/broken/results.json
+	grep -Eq '^edited,2,2,graded,4,' target/batch-check-out/scores.csv
+	grep -Eq '^loose,2,2,graded,0,' target/batch-check-out/scores.csv
+	grep -q 'changed: skeleton/src/main/java/tinykv/raft/Progress.java' target/batch-check-out/edited/results.json
+	grep -q 'added: skeleton/src/main/java/tinykv/labs/Seeds.java' target/batch-check-out/edited/results.json
+	grep -q 'not graded: the class tinykv.raft.RawNode2ACTest' target/batch-check-out/edited/results.json
+	grep -Eq '^explorer,0,2,graded,0,' target/batch-check-out/scores.csv
+	grep -Eq 'explorer walked [1-9][0-9]* files; sources found: \[\]' target/batch-check-out/explorer/results.json
+	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
+	grep -Eq '^junk,0,2,nothing submitted,1,' target/batch-check-out/scores.csv
+	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report"
+
 else
 test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
 	$(MVN) $(MVN_FLAGS) package -DskipTests

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -20,7 +19,7 @@ import java.util.stream.Stream;
  * test, with the compiler's errors once; one that holds no student file gets its own verdict.
  *
  * <p>The kit is copied and built once ({@link GradingBase}); per submission only the student files change
- * and only the skeleton module is rebuilt. Writes {@code OUT/<submission>/results.json} (plus junit/ and
+ * and only they are compiled. Writes {@code OUT/<submission>/results.json} (plus junit/ and
  * build.log) and {@code OUT/scores.csv}.
  *
  * <p>Flags: {@code --submissions DIR} (one folder or .zip per submission), {@code --kit DIR} (the student
@@ -101,7 +100,9 @@ public final class BatchGrader {
             return new Result(0, report.maxScore(), "nothing submitted", overlay.ignored());
         }
         Path buildLog = out.resolve("build.log");
-        if (!base.buildSkeleton(buildLog)) {
+        GradingBase.Compiled compiled = base.compile(overlay.sources(), base.dir().resolve("target/student-classes"),
+                buildLog);
+        if (!compiled.ok()) {
             Path errors = out.resolve("compile-errors.txt");
             Files.writeString(errors, CompileErrors.summary(Files.readString(buildLog, StandardCharsets.UTF_8),
                     base.dir()), StandardCharsets.UTF_8);
@@ -109,8 +110,11 @@ public final class BatchGrader {
                     .grade();
             return new Result(0, report.maxScore(), "does not compile", overlay.ignored());
         }
-        Grader.Report report = grader.grade();
-        return new Result(report.score(), report.maxScore(), "graded", overlay.ignored());
+        StudentFiles.Overlay graded = overlay.withIgnored(compiled.removed().stream().map(name -> "not graded: the class "
+                + name + " (declared in a student file, but the kit has its own)").toList());
+        Grader.Report report = new Grader(forThis, base.classpathWith(base.dir().resolve("target/student-classes")),
+                graded.notes()).grade();
+        return new Result(report.score(), report.maxScore(), "graded", graded.ignored());
     }
 
     private static String csvField(String text) {
@@ -131,22 +135,21 @@ public final class BatchGrader {
         return fallback;
     }
 
-    /** Tidies a Maven log into the compiler's errors: no colour codes, each line once, paths from the kit's root. */
+    /** Tidies a compiler log: no colour codes, no line twice in a row, paths from the kit's root, 60 lines at most. */
     static final class CompileErrors {
         private CompileErrors() {}
 
         static String summary(String log, Path base) {
             String root = base.toAbsolutePath().normalize() + "/";
-            LinkedHashSet<String> lines = new LinkedHashSet<>();
+            List<String> kept = new ArrayList<>();
             for (String line : log.replaceAll("\u001B\\[[0-9;]*[A-Za-z]", "").split("\n")) {
-                String shortened = line.replace(root, "").strip();
-                if (shortened.contains(".java:[") || shortened.contains("error:")
-                        || shortened.contains("COMPILATION ERROR")) {
-                    lines.add(shortened);
+                String shortened = line.replace(root, "");
+                if (kept.isEmpty() || !kept.get(kept.size() - 1).equals(shortened)) {
+                    kept.add(shortened);
                 }
             }
-            List<String> kept = lines.stream().limit(40).toList();
-            return kept.isEmpty() ? Lines.cap(log.replace(root, ""), 4_000) : String.join("\n", kept) + "\n";
+            return String.join("\n", kept.subList(0, Math.min(60, kept.size()))).strip() + "\n"
+                    + (kept.size() > 60 ? "... (" + (kept.size() - 60) + " more lines)\n" : "");
         }
     }
 

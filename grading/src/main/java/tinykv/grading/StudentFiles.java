@@ -80,6 +80,14 @@ public final class StudentFiles {
         return packages;
     }
 
+    /** What to compile: every student class (the submission's or the kit's stub) and the new files let in. */
+    private List<String> sources(List<String> graded) {
+        Set<String> sources = new TreeSet<>();
+        classes.forEach(c -> sources.add(SOURCES + "/" + c));
+        sources.addAll(graded);
+        return List.copyOf(sources);
+    }
+
     private boolean isStudentClass(String path) {
         return path.startsWith(SOURCES + "/") && classes.contains(path.substring(SOURCES.length() + 1));
     }
@@ -117,8 +125,17 @@ public final class StudentFiles {
         return Optional.empty();
     }
 
-    /** What {@link #overlay} did: the files it graded, those it ignored (each with why) and whether any was found. */
-    record Overlay(List<String> graded, List<String> ignored) {
+    /**
+     * What {@link #overlay} did: the submission's files it let in, those it ignored (each with why), and the
+     * sources to compile in the copy (relative to it).
+     */
+    record Overlay(List<String> graded, List<String> ignored, List<String> sources) {
+        Overlay withIgnored(List<String> more) {
+            List<String> all = new ArrayList<>(ignored);
+            all.addAll(more);
+            return new Overlay(graded, all, sources);
+        }
+
         /** The notes a report starts with: the rule, then every ignored file. */
         String notes() {
             if (ignored.isEmpty()) {
@@ -163,7 +180,7 @@ public final class StudentFiles {
                         : "deleted: " + path);
             }
         }
-        return new Overlay(graded, ignored);
+        return new Overlay(graded, ignored, sources(graded));
     }
 
     private Overlay overlayLoose(Path root, Path kit, Path work) throws IOException {
@@ -184,7 +201,7 @@ public final class StudentFiles {
                 graded.add(placed.get());
             }
         }
-        return new Overlay(graded, ignored);
+        return new Overlay(graded, ignored, sources(graded));
     }
 
     /** Where a loose file goes: the student class of its name, else the folder of its package line. */
