@@ -93,6 +93,7 @@ loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
   || { rm -rf $(LOOP_CLASSES) && javac -d $(LOOP_CLASSES) tools/loop/*.java; }
 
 .DEFAULT_GOAL := help
+.PHONY: gradescope-check
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3 lab3c bench bench-loop grade test compile clean \
   grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check console-check
 
@@ -172,6 +173,7 @@ test: ## instructor: The kit's own tests: reference passes all, skeleton fails e
 	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=skeleton -Dgroups=kit
 	$(MAKE) --no-print-directory handout-check
 	$(MAKE) --no-print-directory batch-check
+	$(MAKE) --no-print-directory gradescope-check
 	$(MAKE) --no-print-directory console-check
 	$(MAKE) --no-print-directory clones-check
 	$(MAKE) --no-print-directory ide-check
@@ -287,6 +289,23 @@ batch-check: handout
 	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
 	grep -Eq '^junk,0,2,nothing submitted,1,' target/batch-check-out/scores.csv
 	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report"
+
+# The Gradescope zip on this machine, as Gradescope runs it (AUTOGRADER_ROOT stands for /autograder): built for
+# lab 2AC with its own salt, set up, then run on a loose upload of the reference's 2A classes. It grades lab 2AC
+# only (full marks), on seeds drawn from the salt, and setup leaves no hidden test source behind.
+GS = target/gradescope-check
+gradescope-check:
+	$(MAKE) --no-print-directory gradescope SALT=gradescope-check LAB=2ac SEEDS=1
+	rm -rf $(GS) && mkdir -p $(GS)/source $(GS)/submission
+	cd $(GS)/source && unzip -q ../../gradescope.zip
+	for c in Raft RaftLog RawNode; do cp reference/src/main/java/tinykv/raft/$$c.java $(GS)/submission/; done
+	AUTOGRADER_ROOT=$(CURDIR)/$(GS) MVN='$(MVN) -o' $(GS)/source/setup.sh > $(GS)/setup.log 2>&1 || { tail -30 $(GS)/setup.log; exit 1; }
+	test ! -e $(GS)/source/labs/src/hidden && ! grep -rqs RaftHidden2AATest $(GS)/source --include='*.java' --include='*.lst'
+	AUTOGRADER_ROOT=$(CURDIR)/$(GS) TMPDIR=$(CURDIR)/$(GS) $(GS)/source/run_autograder > $(GS)/run.log 2>&1
+	grep -q '"score": 2,' $(GS)/results/results.json || { cat $(GS)/run.log; exit 1; }
+	grep -q '"salt": "gradescope-check"' $(GS)/results/results.json
+	! grep -q '"name": "lab2a[ab]' $(GS)/results/results.json
+	@echo "gradescope check: the zip set up offline, graded lab 2AC only on a loose upload (full marks) with its own salt"
 
 else
 test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code

@@ -28,9 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class HandoutCheck {
     static final int MIN_BODY = 60;
-    /** What the Gradescope zip adds to the kit. */
-    static final List<String> GRADESCOPE_FILES = List.of("labs/src/hidden", "setup.sh", "run_autograder",
-            "autograder.env");
     private static final Pattern BODY_START = Pattern.compile("\\)\\s*(throws\\s+[\\w.,\\s]+)?\\{");
 
     private HandoutCheck() {}
@@ -65,7 +62,7 @@ public final class HandoutCheck {
         expected.addAll(Handout.GENERATED);
         List<String> files = StudentFiles.files(kit);
         for (String path : files) {
-            boolean added = gradescope && GRADESCOPE_FILES.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
+            boolean added = gradescope && StudentFiles.NOT_IN_STUDENT_KIT.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
             if (Handout.instructorOnly(path) && !added) {
                 problems.add(path + ": instructor-only, must not be in the kit");
             } else if (!expected.contains(path) && !added) {

@@ -33,8 +33,9 @@ public final class StudentFiles {
     static final String LIST = "grading/student-files.txt";
     /** Where {@code main} writes the report of ignored files, in the kit it overlays. */
     static final String REPORT = "target/overlay/ignored.txt";
-    /** Kit paths a submission need not have: the instructor's additions to the grading copy. */
-    private static final List<String> NOT_IN_STUDENT_KIT = List.of("labs/src/hidden", "setup.sh", "run_autograder");
+    /** Kit paths a submission need not have: what the Gradescope zip adds to the student kit. */
+    static final List<String> NOT_IN_STUDENT_KIT = List.of("labs/src/hidden", "setup.sh", "run_autograder",
+            "autograder.env");
     private static final Set<String> NEVER_COMPARED = Set.of("target", ".git", ".idea", ".vscode", ".DS_Store",
             "__MACOSX");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
