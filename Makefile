@@ -204,7 +204,7 @@ gradescope: handout ## instructor: Gradescope autograder zip (SALT=, LAB=, SEEDS
 	cp -r labs/src/hidden target/gradescope/labs/src/hidden
 	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
 	printf 'SALT=%s\nLAB=%s\nSEEDS=%s\nHEAP=%s\nTEST_TIMEOUT=%s\nPART_TIMEOUT=%s\nBUDGET=%s\n' '$(SALT)' '$(LAB)' \
-	  '$(SEEDS)' '$(or $(HEAP),700m)' '$(TEST_TIMEOUT)' '$(PART_TIMEOUT)' '$(or $(BUDGET),2100)' > target/gradescope/autograder.env
+	  '$(SEEDS)' '$(or $(HEAP),700m)' '$(TEST_TIMEOUT)' '$(PART_TIMEOUT)' '$(or $(BUDGET),540)' > target/gradescope/autograder.env
 	$(GRADER) tinykv.grading.HandoutCheck --gradescope target/gradescope .
 	cd target/gradescope && zip -qr ../gradescope.zip .
 	@echo "Gradescope autograder: target/gradescope.zip ($$(tr '\n' ' ' < target/gradescope/autograder.env))"
