@@ -19,7 +19,15 @@ SALT ?=
 REQUIRE_FULL ?=
 # COVERAGE=1 adds each part's line coverage of the student classes to the grade (JaCoCo).
 COVERAGE ?=
-# Batch grading: the folder that holds one folder per submission.
+# Grading limits (empty: the grader's defaults): each test JVM's heap (HEAP=1g), one test's and one part's
+# wall-clock caps and the whole grade's budget, in seconds (TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800).
+HEAP ?=
+TEST_TIMEOUT ?=
+PART_TIMEOUT ?=
+BUDGET ?=
+# A text file to put at the top of the grade's report (the Classroom workflow's list of ignored files).
+NOTES ?=
+# Batch grading: the folder that holds one folder (or .zip) per submission; keep it outside the repository.
 DIR ?=
 
 # The instructor's repository has reference/; the student kit (make handout) does not.
@@ -48,6 +56,9 @@ ifneq ($(RUNS),)
 ifeq ($(shell echo '$(RUNS)' | grep -E '^[1-9][0-9]*$$'),)
 $(error RUNS must be a positive whole number, was '$(RUNS)')
 endif
+endif
+ifneq ($(shell printf '%s' '$(SALT)' | tr -d 'A-Za-z0-9._-'),)
+$(error SALT may hold only letters, digits, '.', '_' and '-', was '$(SALT)')
 endif
 ifneq ($(LOG_LEVEL),)
 ifeq ($(filter $(LOG_LEVEL),debug info warn error off),)
@@ -83,6 +94,7 @@ loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
   || { rm -rf $(LOOP_CLASSES) && javac -d $(LOOP_CLASSES) tools/loop/*.java; }
 
 .DEFAULT_GOAL := help
+.PHONY: gradescope-check
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3 lab3c bench bench-loop grade test compile clean \
   grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check console-check \
   standalone-check
@@ -97,7 +109,8 @@ help: ## List the targets
 	  | sed -E 's/## (kit|instructor): /## /' | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
 	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n [JOBS=m], CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
-	@echo "Grading: LAB=2b (one part), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
+	@echo "Grading: LAB=2b (one part) or LAB=2a (a lab), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
+	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds)"
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
 	@echo "Example: make lab2b RUNS=20$(if $(INSTRUCTOR), IMPL=reference)"
 
@@ -145,8 +158,12 @@ grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.
 	  java grading/src/main/java/tinykv/grading/NotCompiled.java target/grade/build.log target/grade; \
 	  exit $(if $(REQUIRE_FULL),1,0); \
 	fi; \
-	$(GRADER) tinykv.grading.Grader --impl $(IMPL) --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' \
+	$(GRADER) tinykv.grading.Grader --impl $(IMPL) $(grade_flags) --notes '$(NOTES)' \
 	  $(if $(REQUIRE_FULL),--require-full) $(if $(COVERAGE),--coverage)
+
+# The flags every grade takes from make's variables (an empty one keeps the grader's default).
+grade_flags = --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' --heap '$(HEAP)' --test-timeout '$(TEST_TIMEOUT)' \
+  --part-timeout '$(PART_TIMEOUT)' --budget '$(BUDGET)'
 
 coverage: ## JaCoCo HTML report of the student classes each part's tests reach (LAB=2aa): target/coverage/<part>/
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=$(IMPL) -pl grading -am
@@ -159,16 +176,18 @@ test: ## instructor: The kit's own tests: reference passes all, skeleton fails e
 	$(MVN) $(MVN_FLAGS) -pl labs -am test -Dimpl=skeleton -Dgroups=kit
 	$(MAKE) --no-print-directory handout-check
 	$(MAKE) --no-print-directory batch-check
+	$(MAKE) --no-print-directory gradescope-check
 	$(MAKE) --no-print-directory console-check
 	$(MAKE) --no-print-directory clones-check
 	$(MAKE) --no-print-directory ide-check
 	$(MAKE) --no-print-directory standalone-check
 
-grade-submissions: handout ## instructor: Grade every submission in DIR=folder: one results.json each and scores.csv
-	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder per submission>" >&2; exit 2; }
-	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
-	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --out target/grade-submissions \
-	  --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds $(SEEDS) --salt '$(SALT)'
+grade-submissions: ## instructor: Grade every submission in DIR=folder (LAB=2a for one part): results.json each, scores.csv
+	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder or .zip per submission> [LAB=2aa]" >&2; exit 2; }
+	@test -d "$(DIR)" || { echo "grade-submissions: DIR=$(DIR) is not a folder" >&2; exit 2; }
+	$(MAKE) --no-print-directory handout
+	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --hidden labs/src/hidden \
+	  --out target/grade-submissions --mvn '$(MVN) $(MVN_FLAGS) -o' $(grade_flags)
 
 handout: ## instructor: Write the student kit to target/handout/ and target/handout.tar.gz (no reference, no hidden tests)
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
@@ -179,14 +198,19 @@ handout: ## instructor: Write the student kit to target/handout/ and target/hand
 handout-check: handout ## instructor: Check the student kit: it builds alone, grades 0 quickly, holds no reference code
 	rm -rf target/handout-check && cp -r target/handout target/handout-check
 	cd target/handout-check && $(MAKE) --no-print-directory grade MVN='$(MVN) -o' SEEDS=1
-	$(GRADER) tinykv.grading.HandoutCheck target/handout-check reference/src/main/java skeleton/src/main/java
+	$(GRADER) tinykv.grading.HandoutCheck target/handout-check .
 
-gradescope: handout ## instructor: Gradescope autograder zip: the kit, the hidden tests, setup.sh and run_autograder at its root
+# The autograder's settings travel in the zip (autograder.env): the seeds are drawn from SALT, so they are
+# not the ones students see locally; LAB= makes a zip for one lab (2a: its three parts), for one assignment per lab.
+gradescope: handout ## instructor: Gradescope autograder zip (SALT=, LAB=, SEEDS=, limits): the kit, the hidden tests, setup.sh, run_autograder
 	rm -rf target/gradescope target/gradescope.zip && cp -r target/handout target/gradescope
 	cp -r labs/src/hidden target/gradescope/labs/src/hidden
 	cp grading/gradescope/setup.sh grading/gradescope/run_autograder target/gradescope/
+	printf 'SALT=%s\nLAB=%s\nSEEDS=%s\nHEAP=%s\nTEST_TIMEOUT=%s\nPART_TIMEOUT=%s\nBUDGET=%s\n' '$(SALT)' '$(LAB)' \
+	  '$(SEEDS)' '$(or $(HEAP),700m)' '$(TEST_TIMEOUT)' '$(PART_TIMEOUT)' '$(or $(BUDGET),540)' > target/gradescope/autograder.env
+	$(GRADER) tinykv.grading.HandoutCheck --gradescope target/gradescope .
 	cd target/gradescope && zip -qr ../gradescope.zip .
-	@echo "Gradescope autograder: target/gradescope.zip"
+	@echo "Gradescope autograder: target/gradescope.zip ($$(tr '\n' ' ' < target/gradescope/autograder.env))"
 
 # The lab targets run the tests `mvn surefire:test` runs, with the same verdicts, and print the kit's own console
 # (tinykv.labs.LabConsole): no Maven lines, no escape codes, each failure with its replay line. Here for lab 2AC
@@ -242,21 +266,69 @@ ide-check:
 	  = "$$(find reference/src/main/java -name '*.java' | wc -l)"
 	@echo "ide check: the IDE's model runs a staged test with make's failure and replay line; the reference module holds each of its classes once"
 
-# Batch grading against two hostile submissions: one replaced a test file with one that always passes
-# (graded with the kit's test: 0 points, the change named), one does not compile (that verdict on every test).
+# Batch grading against hostile submissions (lab 2AC only, to stay quick), each graded as the pristine kit with
+# only its student files: one replaced a staged test with one that always passes (0 points, the file named);
+# one does not compile (that verdict, its errors once, without colour codes or the grading copy's path); one
+# has the reference classes, edits provided files (one so it cannot compile), adds a class in a provided
+# package and declares a staged test's class in a student file (full marks, the four named); a loose upload of the same classes in a .zip (the
+# same full marks); one whose student helper walks the file system around its class path and throws what it
+# finds (graded, so the helper was; no hidden test or reference source in its report); one with no student file.
+BATCH = target/batch-check
+batch_ref = cp reference/src/main/java/tinykv/raft/$(1).java $(BATCH)/$(2)
 batch-check: handout
-	rm -rf target/batch-check target/batch-check-out && mkdir -p target/batch-check
-	cp -r target/handout target/batch-check/tampered && cp -r target/handout target/batch-check/broken
-	printf 'package tinykv.raft;\nclass Raft2AATest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2aa")\n  void leaderCycle2AA() {}\n}\n' \
-	  > target/batch-check/tampered/labs/src/test/java/tinykv/raft/Raft2AATest.java
-	echo 'class Broken { int x = }' >> target/batch-check/broken/skeleton/src/main/java/tinykv/raft/Raft.java
-	$(GRADER) tinykv.grading.BatchGrader --submissions target/batch-check --kit target/handout \
-	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1
-	grep -Eq '^broken,0,[1-9][0-9]*,does not compile,0,' target/batch-check-out/scores.csv
-	grep -Eq '^tampered,0,[1-9][0-9]*,graded,1,' target/batch-check-out/scores.csv
-	grep -q 'changed: labs/src/test/java/tinykv/raft/Raft2AATest.java' target/batch-check-out/tampered/results.json
-	grep -q 'does not compile' target/batch-check-out/broken/results.json
-	@echo "batch check: the tampered test file was ignored and named, the broken skeleton got 'does not compile'"
+	rm -rf $(BATCH) target/batch-check-out && mkdir -p $(BATCH)/loose $(BATCH)/junk
+	for s in tampered broken edited explorer; do cp -r target/handout $(BATCH)/$$s; done
+	printf 'package tinykv.raft;\nclass RawNode2ACTest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2ac")\n  void rawNodeStart2AC() {}\n}\n' \
+	  > $(BATCH)/tampered/labs/src/test/java/tinykv/raft/RawNode2ACTest.java
+	echo 'class Broken { int x = }' >> $(BATCH)/broken/skeleton/src/main/java/tinykv/raft/Raft.java
+	for c in Raft RaftLog RawNode; do \
+	  $(call batch_ref,$$c,edited/skeleton/src/main/java/tinykv/raft/); $(call batch_ref,$$c,explorer/skeleton/src/main/java/tinykv/raft/); \
+	  $(call batch_ref,$$c,loose/); done
+	echo 'class NotJava {' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/Progress.java
+	echo 'class RawNode2ACTest {}' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/RaftLog.java
+	printf 'package tinykv;\n// edited\n' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/Todo.java
+	mkdir -p $(BATCH)/edited/skeleton/src/main/java/tinykv/labs
+	printf 'package tinykv.labs;\npublic final class Seeds {}\n' > $(BATCH)/edited/skeleton/src/main/java/tinykv/labs/Seeds.java
+	cp grading/src/test/resources/submissions/Explorer.java $(BATCH)/explorer/skeleton/src/main/java/tinykv/raft/
+	sed -i 's/^public class Raft {/public class Raft {\n    static { Explorer.explore(); }/' $(BATCH)/explorer/skeleton/src/main/java/tinykv/raft/Raft.java
+	cd $(BATCH)/loose && zip -q ../loose.zip *.java && cd .. && rm -r loose
+	echo 'my lab report' > $(BATCH)/junk/notes.txt
+	$(GRADER) tinykv.grading.BatchGrader --submissions $(BATCH) --kit target/handout --hidden labs/src/hidden \
+	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1 --lab 2ac
+	cat target/batch-check-out/scores.csv
+	grep -Eq '^tampered,0,2,graded,1,' target/batch-check-out/scores.csv
+	grep -q 'changed: labs/src/test/java/tinykv/raft/RawNode2ACTest.java' target/batch-check-out/tampered/results.json
+	grep -Eq '^broken,0,2,does not compile,0,' target/batch-check-out/scores.csv
+	grep -q 'skeleton/src/main/java/tinykv/raft/Raft.java' target/batch-check-out/broken/results.json
+	! grep -Eq 'tinykv-grading-|\\u001b' target/batch-check-out/broken/results.json
+	grep -Eq '^edited,2,2,graded,4,' target/batch-check-out/scores.csv
+	grep -Eq '^loose,2,2,graded,0,' target/batch-check-out/scores.csv
+	grep -q 'changed: skeleton/src/main/java/tinykv/raft/Progress.java' target/batch-check-out/edited/results.json
+	grep -q 'added: skeleton/src/main/java/tinykv/labs/Seeds.java' target/batch-check-out/edited/results.json
+	grep -q 'not graded: the class tinykv.raft.RawNode2ACTest' target/batch-check-out/edited/results.json
+	grep -Eq '^explorer,0,2,graded,0,' target/batch-check-out/scores.csv
+	grep -Eq 'explorer walked [1-9][0-9]* files; sources found: \[\]' target/batch-check-out/explorer/results.json
+	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
+	grep -Eq '^junk,0,2,nothing submitted,1,' target/batch-check-out/scores.csv
+	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report"
+
+# The Gradescope zip on this machine, as Gradescope runs it (AUTOGRADER_ROOT stands for /autograder): built for
+# lab 2AC with its own salt, set up, then run on a loose upload of the reference's 2A classes. It grades lab 2AC
+# only (full marks), on seeds drawn from the salt, and setup leaves no hidden test source behind.
+GS = target/gradescope-check
+gradescope-check:
+	$(MAKE) --no-print-directory gradescope SALT=gradescope-check LAB=2ac SEEDS=1
+	rm -rf $(GS) && mkdir -p $(GS)/source $(GS)/submission
+	cd $(GS)/source && unzip -q ../../gradescope.zip
+	for c in Raft RaftLog RawNode; do cp reference/src/main/java/tinykv/raft/$$c.java $(GS)/submission/; done
+	AUTOGRADER_ROOT=$(CURDIR)/$(GS) MVN='$(MVN) -o' $(GS)/source/setup.sh > $(GS)/setup.log 2>&1 || { tail -30 $(GS)/setup.log; exit 1; }
+	test ! -e $(GS)/source/labs/src/hidden && ! grep -rqs RaftHidden2AATest $(GS)/source --include='*.java' --include='*.lst'
+	AUTOGRADER_ROOT=$(CURDIR)/$(GS) TMPDIR=$(CURDIR)/$(GS) $(GS)/source/run_autograder > $(GS)/run.log 2>&1
+	grep -q '"score": 2,' $(GS)/results/results.json || { cat $(GS)/run.log; exit 1; }
+	grep -q '"salt": "gradescope-check"' $(GS)/results/results.json
+	! grep -q '"name": "lab2a[ab]' $(GS)/results/results.json
+	@echo "gradescope check: the zip set up offline, graded lab 2AC only on a loose upload (full marks) with its own salt"
+
 else
 test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
 	$(MVN) $(MVN_FLAGS) package -DskipTests

@@ -4,43 +4,57 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Batch grading for instructors ({@code make grade-submissions DIR=...}), one submission after another.
- * Each is graded on a pristine copy of the kit with only the submission's {@code skeleton/src/main} laid
- * over it: tests, harness, grader and poms always come from the kit, and any file the submission changed
- * or added elsewhere is named in its report and ignored. A submission that does not compile gets that
- * verdict on every test, with the compiler's output, and the batch goes on.
+ * Batch grading for instructors ({@code make grade-submissions DIR=...}) and the Gradescope autograder, one
+ * submission after another. Each is graded as the pristine kit with only what the student owns
+ * ({@link StudentFiles}) laid over it: every other file the submission changed, added or deleted is named
+ * at the top of its report and ignored. A submission that does not compile gets that verdict on every
+ * test, with the compiler's errors once; one that holds no student file gets its own verdict.
  *
- * <p>Writes {@code OUT/<submission>/results.json} (plus junit/ and build.log) and {@code OUT/scores.csv}.
- * The kit copy is the instructor's repository (so hidden tests run); changes are named against the student
- * kit ({@code --kit}), which is what students received.
+ * <p>The kit is copied and built once ({@link GradingBase}); per submission only the student files change
+ * and only they are compiled. Writes {@code OUT/<submission>/results.json} (plus junit/ and
+ * build.log) and {@code OUT/scores.csv}.
+ *
+ * <p>Flags: {@code --submissions DIR} (one folder or .zip per submission), {@code --kit DIR} (the student
+ * kit as handed out), {@code --hidden DIR} (hidden test sources to build into the grading copy), or
+ * {@code --base DIR} (a grading copy built already, as the autograder's), {@code --out DIR}, {@code --mvn CMD},
+ * and the grade's own flags ({@link GradeOptions#parse}).
  */
 public final class BatchGrader {
-    static final String STUDENT_SOURCES = "skeleton/src/main";
-
     private BatchGrader() {}
 
+    /** How one submission fared: the line of scores.csv. */
+    record Result(int score, int max, String status, List<String> ignored) {}
+
     public static void main(String[] args) throws IOException, InterruptedException {
-        List<String> a = Arrays.asList(args);
-        Path submissions = Path.of(value(a, "--submissions", null));
-        Path studentKit = Path.of(value(a, "--kit", "target/handout"));
-        Path out = Path.of(value(a, "--out", "target/grade-submissions")).toAbsolutePath();
-        String mvn = value(a, "--mvn", "mvn -o");
-        Path repo = Path.of(value(a, "--repo", ".")).toAbsolutePath().normalize();
-        GradeOptions options = GradeOptions.parse("--seeds", value(a, "--seeds", "3"), "--salt", value(a, "--salt", ""));
-        List<Path> folders;
-        try (Stream<Path> list = Files.list(submissions)) {
-            folders = list.filter(Files::isDirectory).sorted().toList();
+        List<String> a = new ArrayList<>(Arrays.asList(args));
+        Path submissions = Path.of(take(a, "--submissions", null));
+        Path kit = Path.of(take(a, "--kit", "target/handout")).toAbsolutePath().normalize();
+        String hidden = take(a, "--hidden", "");
+        String prebuilt = take(a, "--base", "");
+        Path out = Path.of(take(a, "--out", "target/grade-submissions")).toAbsolutePath();
+        String mvn = take(a, "--mvn", "mvn -o");
+        a.add("--for-students");
+        GradeOptions options = GradeOptions.parse(a.toArray(String[]::new));
+        if (!Files.isDirectory(submissions)) {
+            throw new IllegalArgumentException("DIR=" + submissions + " is not a folder of submissions");
         }
         Files.createDirectories(out);
+        // A fresh copy lives outside the repository: code under test that walks up from its class path must
+        // not reach the instructor's tree (the reference, the hidden test sources).
+        GradingBase base = prebuilt.isEmpty()
+                ? GradingBase.prepare(kit, hidden.isEmpty() ? Optional.empty() : Optional.of(Path.of(hidden)),
+                        Files.createTempDirectory("tinykv-grading-"), mvn)
+                : GradingBase.existing(Path.of(prebuilt).toAbsolutePath().normalize(), mvn);
+        StudentFiles owned = StudentFiles.of(kit);
+        List<Path> folders = Submissions.list(submissions, out.resolve(".unpacked"));
         Path csv = out.resolve("scores.csv");
         Files.writeString(csv, "submission,score,max_score,status,ignored_changes,seconds\n", StandardCharsets.UTF_8);
         int n = 0;
@@ -49,128 +63,129 @@ public final class BatchGrader {
             long start = System.nanoTime();
             String name = folder.getFileName().toString();
             System.out.printf("[%d/%d] %s: grading...%n", n, folders.size(), name);
-            Result result = gradeOne(folder, repo, studentKit, out.resolve(name), mvn, options);
+            Result result = gradeOne(folder, base, owned, kit, out.resolve(name), options);
             long seconds = Math.round((System.nanoTime() - start) / 1e9);
             Files.writeString(csv, String.join(",", csvField(name), Integer.toString(result.score),
                     Integer.toString(result.max), result.status, Integer.toString(result.ignored.size()),
-                    Long.toString(seconds)) + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                    Long.toString(seconds)) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             System.out.printf("[%d/%d] %s: %d/%d, %s%s (%d s)%n", n, folders.size(), name, result.score, result.max,
-                    result.status, result.ignored.isEmpty() ? "" : ", " + result.ignored.size() + " ignored change(s)",
+                    result.status, result.ignored.isEmpty() ? "" : ", " + result.ignored.size() + " ignored file(s)",
                     seconds);
+            result.ignored.forEach(line -> System.out.println("    ignored " + line));
+        }
+        if (prebuilt.isEmpty()) {
+            Trees.deleteTree(base.dir());
         }
         System.out.println("Scores: " + csv);
     }
 
-    record Result(int score, int max, String status, List<String> ignored) {}
-
-    static Result gradeOne(Path folder, Path repo, Path studentKit, Path out, String mvn, GradeOptions options)
-            throws IOException, InterruptedException {
-        Handout.deleteTree(out);
+    /**
+     * Grades one submission on the grading copy: lays its student files over it, rebuilds the skeleton and
+     * grades. The copy is left with this submission's files; the next call resets them.
+     */
+    static Result gradeOne(Path submission, GradingBase base, StudentFiles owned, Path kit, Path out,
+            GradeOptions options) throws IOException, InterruptedException {
+        Trees.deleteTree(out);
         Files.createDirectories(out);
-        Optional<Path> root = findRoot(folder);
-        if (root.isEmpty()) {
-            String problem = "no " + STUDENT_SOURCES + " folder in the submission";
-            Grader.Report report = new Grader(options.withOut(out).withCompileError(write(out.resolve("build.log"),
-                    problem)), System.getProperty("java.class.path"), problem + "\n").grade();
-            return new Result(0, report.maxScore(), "no skeleton", List.of());
+        Path root = Submissions.root(submission);
+        StudentFiles.Overlay overlay = owned.overlay(root, kit, base.dir());
+        GradeOptions forThis = options.withOut(out);
+        Grader grader = new Grader(forThis, base.classpath(), overlay.notes());
+        if (overlay.graded().isEmpty()) {
+            List<String> found = StudentFiles.files(submission).stream().limit(20).toList();
+            Grader.Report report = grader.gradeWithout(Verdict.NOTHING_SUBMITTED, "No student file was found in the "
+                    + "submission. Submit the student classes " + owned.classes().stream()
+                    .map(c -> c.substring(c.lastIndexOf('/') + 1)).toList() + " (alone or in your copy of the kit).\n"
+                    + "The submission holds: " + (found.isEmpty() ? "nothing" : String.join(", ", found)) + "\n");
+            return new Result(0, report.maxScore(), "nothing submitted", overlay.ignored());
         }
-        List<String> ignored = changesOutsideSkeleton(root.get(), studentKit);
-        Path work = out.getParent().resolve(".work");
-        Handout.deleteTree(work);
-        Handout.copyTree(repo, work, false);
-        Handout.deleteTree(work.resolve(STUDENT_SOURCES));
-        Handout.copyTree(root.get().resolve(STUDENT_SOURCES), work.resolve(STUDENT_SOURCES), false);
-        String notes = ignored.isEmpty() ? "" : "Changes outside " + STUDENT_SOURCES
-                + " are ignored; graded with the kit's own files instead of:\n  " + String.join("\n  ", ignored) + "\n";
         Path buildLog = out.resolve("build.log");
-        boolean built = build(work, mvn, buildLog);
-        Grader.Report report;
-        String status;
-        if (built) {
-            String classpath = work.resolve("grading/target/classes") + java.io.File.pathSeparator
-                    + Files.readString(work.resolve("grading/target/grader.classpath")).strip();
-            report = new Grader(options.withOut(out), classpath, notes).grade();
-            status = "graded";
-        } else {
-            // The kit's own build (this JVM's classpath) lists the tests; none can run.
-            report = new Grader(options.withOut(out).withCompileError(compileErrors(buildLog)),
-                    System.getProperty("java.class.path"), notes).grade();
-            status = "does not compile";
+        GradingBase.Compiled compiled = base.compile(overlay.sources(), base.dir().resolve("target/student-classes"),
+                buildLog);
+        if (!compiled.ok()) {
+            Path errors = out.resolve("compile-errors.txt");
+            Files.writeString(errors, CompileErrors.summary(Files.readString(buildLog, StandardCharsets.UTF_8),
+                    base.dir()), StandardCharsets.UTF_8);
+            Grader.Report report = new Grader(forThis.withCompileError(errors), base.classpath(), overlay.notes())
+                    .grade();
+            return new Result(0, report.maxScore(), "does not compile", overlay.ignored());
         }
-        Handout.deleteTree(work);
-        return new Result(report.score(), report.maxScore(), status, ignored);
-    }
-
-    /** The submission's top folder: the folder itself or one below it that holds skeleton/src/main. */
-    static Optional<Path> findRoot(Path folder) throws IOException {
-        if (Files.isDirectory(folder.resolve(STUDENT_SOURCES))) {
-            return Optional.of(folder);
-        }
-        try (Stream<Path> children = Files.list(folder)) {
-            return children.filter(child -> Files.isDirectory(child.resolve(STUDENT_SOURCES))).sorted().findFirst();
-        }
-    }
-
-    /** Files outside skeleton/src/main that differ from the student kit's, or that it does not have. */
-    static List<String> changesOutsideSkeleton(Path root, Path studentKit) throws IOException {
-        List<String> changes = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String relative = root.relativize(file).toString().replace('\\', '/');
-                if (relative.startsWith(STUDENT_SOURCES + "/") || relative.startsWith(".git/")
-                        || relative.contains("target/") || relative.endsWith(".DS_Store")) {
-                    continue;
-                }
-                Path original = studentKit.resolve(relative);
-                if (!Files.exists(original)) {
-                    changes.add("added: " + relative);
-                } else if (Files.mismatch(file, original) != -1) {
-                    changes.add("changed: " + relative);
-                }
-            }
-        }
-        return changes;
-    }
-
-    private static boolean build(Path work, String mvn, Path log) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(Arrays.asList(mvn.trim().split("\\s+")));
-        command.addAll(List.of("-q", "package", "-DskipTests", "-Dimpl=skeleton", "-pl", "grading", "-am"));
-        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!process.waitFor(Duration.ofMinutes(10).toMillis(), TimeUnit.MILLISECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Files.writeString(log, "\nthe build did not finish within 10 minutes\n", java.nio.file.StandardOpenOption.APPEND);
-            return false;
-        }
-        return process.exitValue() == 0;
-    }
-
-    private static Path compileErrors(Path buildLog) throws IOException {
-        List<String> errors = Files.readAllLines(buildLog, StandardCharsets.UTF_8).stream()
-                .filter(line -> line.contains(".java:[") || line.contains("error:") || line.contains("COMPILATION ERROR")).limit(60).toList();
-        Path file = buildLog.resolveSibling("compile-errors.txt");
-        Files.write(file, errors.isEmpty() ? List.of(Files.readString(buildLog)) : errors, StandardCharsets.UTF_8);
-        return file;
-    }
-
-    private static Path write(Path file, String text) throws IOException {
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        return file;
+        StudentFiles.Overlay graded = overlay.withIgnored(compiled.removed().stream().map(name -> "not graded: the class "
+                + name + " (declared in a student file, but the kit has its own)").toList());
+        Grader.Report report = new Grader(forThis, base.classpathWith(base.dir().resolve("target/student-classes")),
+                graded.notes()).grade();
+        return new Result(report.score(), report.maxScore(), "graded", graded.ignored());
     }
 
     private static String csvField(String text) {
         return text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
-    private static String value(List<String> args, String flag, String fallback) {
+    /** Removes a flag and its value from the arguments and returns the value (or the fallback). */
+    private static String take(List<String> args, String flag, String fallback) {
         int i = args.indexOf(flag);
         if (i >= 0 && i + 1 < args.size()) {
-            return args.get(i + 1);
+            String value = args.remove(i + 1);
+            args.remove(i);
+            return value;
         }
         if (fallback == null) {
             throw new IllegalArgumentException(flag + " is required");
         }
         return fallback;
+    }
+
+    /** Tidies a compiler log: no colour codes, no line twice in a row, paths from the kit's root, 60 lines at most. */
+    static final class CompileErrors {
+        private CompileErrors() {}
+
+        static String summary(String log, Path base) {
+            String root = base.toAbsolutePath().normalize() + "/";
+            List<String> kept = new ArrayList<>();
+            for (String line : log.replaceAll("\u001B\\[[0-9;]*[A-Za-z]", "").split("\n")) {
+                String shortened = line.replace(root, "");
+                if (kept.isEmpty() || !kept.get(kept.size() - 1).equals(shortened)) {
+                    kept.add(shortened);
+                }
+            }
+            return String.join("\n", kept.subList(0, Math.min(60, kept.size()))).strip() + "\n"
+                    + (kept.size() > 60 ? "... (" + (kept.size() - 60) + " more lines)\n" : "");
+        }
+    }
+
+    /** The submissions of a folder: its subfolders, and its .zip files unpacked (not skipped). */
+    static final class Submissions {
+        private Submissions() {}
+
+        static List<Path> list(Path dir, Path unpacked) throws IOException {
+            List<Path> found = new ArrayList<>();
+            try (Stream<Path> entries = Files.list(dir)) {
+                for (Path entry : entries.sorted().toList()) {
+                    String name = entry.getFileName().toString();
+                    if (Files.isDirectory(entry) && !name.startsWith(".")) {
+                        found.add(entry.toRealPath());
+                    } else if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+                        Path to = unpacked.resolve(name.substring(0, name.length() - ".zip".length()));
+                        Zips.unpack(entry, to);
+                        System.out.println("Unpacked " + entry + " into " + to);
+                        found.add(to);
+                    } else {
+                        System.out.println("Skipped " + entry + ": neither a folder nor a .zip");
+                    }
+                }
+            }
+            return found;
+        }
+
+        /** The folder to grade: the submission, or its one subfolder that holds a copy of the kit. */
+        static Path root(Path submission) throws IOException {
+            if (Files.isDirectory(submission.resolve(StudentFiles.SOURCES))) {
+                return submission;
+            }
+            try (Stream<Path> children = Files.list(submission)) {
+                return children.filter(child -> Files.isDirectory(child.resolve(StudentFiles.SOURCES))).sorted()
+                        .findFirst().orElse(submission);
+            }
+        }
     }
 }

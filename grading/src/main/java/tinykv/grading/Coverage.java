@@ -2,10 +2,8 @@ package tinykv.grading;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,12 +21,9 @@ import org.jacoco.report.html.HTMLFormatter;
 /**
  * Line coverage with JaCoCo ({@code make coverage LAB=2b}, or {@code --coverage} on the grader): each part's
  * fork runs with the JaCoCo agent, and an HTML report of the <em>student classes</em> goes to
- * {@code target/coverage/<part>/}. A student class is a file under both {@code skeleton/} and {@code reference/}
- * at the same path; the student kit, which has no reference, keeps that list in {@value #STUDENT_CLASSES}.
+ * {@code target/coverage/<part>/}. The student classes are {@link StudentFiles}'.
  */
 final class Coverage {
-    static final String STUDENT_CLASSES = "grading/student-classes.txt";
-
     private Coverage() {}
 
     static List<String> jvmOptions(GradeOptions options, String part) {
@@ -70,7 +65,7 @@ final class Coverage {
         loader.load(exec.toFile());
         CoverageBuilder builder = new CoverageBuilder();
         Analyzer analyzer = new Analyzer(loader.getExecutionDataStore(), builder);
-        for (String studentClass : studentClasses()) {
+        for (String studentClass : StudentFiles.of(Path.of(".")).classes()) {
             String base = studentClass.replaceFirst("\\.java$", "");
             Path dir = classes.resolve(base).getParent();
             String simple = Path.of(base).getFileName().toString();
@@ -97,25 +92,5 @@ final class Coverage {
         return Optional.of(String.format(Locale.ROOT, "line coverage of the student classes: %.1f%% (%d of %d lines); "
                 + "report: %s", 100 * lines.getCoveredRatio(), lines.getCoveredCount(), lines.getTotalCount(),
                 html.resolve("index.html")));
-    }
-
-    /** Paths under src/main/java of the student classes: tinykv/raft/Raft.java. */
-    static List<String> studentClasses() throws IOException {
-        Path reference = Path.of("reference", "src", "main", "java");
-        if (!Files.isDirectory(reference)) {
-            Path list = Path.of(STUDENT_CLASSES);
-            return Files.exists(list) ? Files.readAllLines(list, StandardCharsets.UTF_8).stream()
-                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList() : List.of();
-        }
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(reference)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                String relative = reference.relativize(file).toString().replace('\\', '/');
-                if (Files.exists(Path.of("skeleton", "src", "main", "java", relative))) {
-                    found.add(relative);
-                }
-            }
-        }
-        return found;
     }
 }

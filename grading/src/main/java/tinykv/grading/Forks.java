@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Starts the grader's forked JVMs with their caps, and ends them (with any children) when a cap is hit. */
+/**
+ * Starts the grader's forked JVMs with their caps, and ends them (with any children) when a cap is hit. Each
+ * fork runs in a fresh empty working directory outside the kit, so that code under test that looks around
+ * its working directory finds nothing of the grader's (the kit's sources, hidden tests or reports).
+ */
 final class Forks {
     private Forks() {}
 
@@ -21,15 +25,35 @@ final class Forks {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classpath);
+        command.add(absolute(classpath));
         command.add(GradeMain.class.getName());
         command.addAll(arguments);
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                .start();
+        Path emptyDir = Files.createTempDirectory("tinykv-fork-");
+        try {
+            return waitFor(new ProcessBuilder(command)
+                    .directory(emptyDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                    .start(), cap);
+        } finally {
+            try {
+                Trees.deleteTree(emptyDir);
+            } catch (IOException leftBehind) {
+                // A temporary directory; what a killed test wrote there is harmless.
+            }
+        }
+    }
+
+    /** The class path with every entry absolute: the fork's working directory is not the grader's. */
+    static String absolute(String classpath) {
+        return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator)).filter(entry -> !entry.isBlank())
+                .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static Ended waitFor(Process process, Duration cap) throws IOException {
         try {
             if (process.waitFor(Math.max(1, cap.toMillis()), TimeUnit.MILLISECONDS)) {
                 return new Ended(process.exitValue(), false);

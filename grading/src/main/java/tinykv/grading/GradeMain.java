@@ -25,6 +25,7 @@ import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import tinykv.labs.Hidden;
 import tinykv.labs.Points;
 import tinykv.labs.Seeded;
@@ -158,16 +159,12 @@ public final class GradeMain {
                 continue;
             }
             List<String> fields = Lines.split(line);
-            runOne(fields.get(0), fields.get(1), timeoutSeconds);
+            runOne(fields.get(0), fields.get(1), Boolean.parseBoolean(fields.get(2)), timeoutSeconds);
         }
     }
 
-    private void runOne(String uniqueId, String seed, long timeoutSeconds) throws IOException {
-        if (seed.equals("-")) {
-            System.clearProperty(Seeds.PROPERTY);
-        } else {
-            System.setProperty(Seeds.PROPERTY, seed);
-        }
+    /** Runs one test; its captured output goes into its report only with {@code showOutput}. */
+    private void runOne(String uniqueId, String seed, boolean showOutput, long timeoutSeconds) throws IOException {
         write("START", uniqueId, seed);
         Set<Thread> threadsBefore = liveThreads();
         if (guard != null) {
@@ -186,7 +183,12 @@ public final class GradeMain {
         System.setOut(capture);
         System.setErr(capture);
         try {
-            launcher.execute(request().selectors(selectUniqueId(uniqueId))
+            // The seed travels in the request (tinykv.labs.SeedParameter); "-" (not seeded) leaves the default.
+            LauncherDiscoveryRequestBuilder request = request().selectors(selectUniqueId(uniqueId));
+            if (!seed.equals("-")) {
+                request.configurationParameter(Seeds.PROPERTY, seed);
+            }
+            launcher.execute(request
                     .configurationParameter("junit.jupiter.execution.timeout.default", timeoutSeconds + " s")
                     .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
                     .build(), collector);
@@ -210,7 +212,8 @@ public final class GradeMain {
                             + "\n" + outcome.detail));
         }
         String output = captured.text();
-        String detail = outcome.detail + (output.isBlank() ? "" : "\n\nOutput of the test:\n" + output);
+        String detail = outcome.detail + (output.isBlank() ? "" : showOutput ? "\n\nOutput of the test:\n" + output
+                : "\n\n(The test's output is not shown here; run the test in your kit to see it.)");
         write("END", uniqueId, seed, outcome.verdict.name(), millis, Lines.cap(detail, OUTPUT_CAP));
         if (outcome.verdict == Verdict.OUT_OF_MEMORY) {
             // The heap may be in any state: end this JVM; the grader runs the rest of the part in a fresh one.

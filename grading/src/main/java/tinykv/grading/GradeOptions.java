@@ -14,100 +14,141 @@ import tinykv.labs.LabPart;
  * What one grading run does. Every field has a command-line flag ({@link #parse}) and a make variable.
  *
  * @param impl         skeleton or reference: named in replay commands
- * @param lab          one lab part ({@code 2b} or {@code lab2b}), or empty for every part present
+ * @param labs         the lab parts to grade, or empty for every part present (LAB=2b, LAB=2a)
  * @param seeds        how many seeds each {@code @Seeded} test runs over (SEEDS)
  * @param salt         what the seeds are drawn from (SALT): change it to draw other seeds
  * @param out          where the reports go (target/grade)
- * @param heap         the heap cap of each forked JVM, in -Xmx form
- * @param partTimeout  the wall-clock budget of one lab part, over all its forks
- * @param testTimeout  the wall-clock limit of one test run (JUnit's timeout inside the fork)
+ * @param heap         the heap cap of each forked JVM, in -Xmx form (HEAP)
+ * @param partTimeout  the wall-clock budget of one lab part, over all its forks (PART_TIMEOUT, seconds)
+ * @param testTimeout  the wall-clock limit of one test run, JUnit's timeout inside the fork (TEST_TIMEOUT)
+ * @param budget       the wall-clock budget of the whole grade; parts not reached in it are not run (BUDGET)
  * @param requireFull  exit non-zero below full marks (REQUIRE_FULL=1)
  * @param tags         the JUnit tags that are lab parts: every {@link LabPart} unless a test says otherwise
  * @param compileError a compiler log: the submission did not compile, every test gets that verdict
  * @param coverage     attach each part's line coverage of the student classes (needs the JaCoCo agent)
+ * @param forStudents  the report goes to students before the due date (batch grading, Gradescope): visible
+ *                     tests carry no captured output, and the summary counts only visible tests
  */
-public record GradeOptions(String impl, Optional<String> lab, int seeds, String salt, Path out, String heap,
-        Duration partTimeout, Duration testTimeout, boolean requireFull, List<String> tags,
-        Optional<Path> compileError, boolean coverage) {
+public record GradeOptions(String impl, List<LabPart> labs, int seeds, String salt, Path out, String heap,
+        Duration partTimeout, Duration testTimeout, Duration budget, boolean requireFull, List<String> tags,
+        Optional<Path> compileError, boolean coverage, boolean forStudents) {
 
     public static final String DEFAULT_SALT = "tinykv-labs";
 
     public static GradeOptions defaults() {
-        return new GradeOptions("skeleton", Optional.empty(), 3, DEFAULT_SALT, Path.of("target", "grade"), "1g",
-                Duration.ofMinutes(20), Duration.ofSeconds(60), false, List.of(LabPart.allTags()),
-                Optional.empty(), false);
+        return new GradeOptions("skeleton", List.of(), 3, DEFAULT_SALT, Path.of("target", "grade"), "1g",
+                Duration.ofMinutes(20), Duration.ofSeconds(60), Duration.ofHours(3), false, List.of(LabPart.allTags()),
+                Optional.empty(), false, false);
     }
 
-    /** Flags: --impl --lab --seeds --salt --out --heap --part-timeout --test-timeout --require-full --tags --compile-error --coverage. */
+    /**
+     * Flags: --impl --lab --seeds --salt --out --heap --part-timeout --test-timeout --budget (seconds)
+     * --tags, --compile-error FILE, and the switches --require-full --coverage --for-students. A flag given
+     * an empty value keeps its default, so make can pass every variable whether set or not.
+     */
     public static GradeOptions parse(String... args) {
-        GradeOptions o = defaults();
+        Builder o = new Builder(defaults());
         List<String> a = new ArrayList<>(Arrays.asList(args));
         while (!a.isEmpty()) {
             String flag = a.remove(0);
-            if (flag.equals("--require-full")) {
-                o = o.with(o.impl, o.lab, o.seeds, o.salt, o.out, o.heap, o.partTimeout, o.testTimeout, true, o.tags,
-                        o.compileError, o.coverage);
-                continue;
+            switch (flag) {
+                case "--require-full" -> o.requireFull = true;
+                case "--coverage" -> o.coverage = true;
+                case "--for-students" -> o.forStudents = true;
+                default -> {
+                    if (a.isEmpty()) {
+                        throw new IllegalArgumentException(flag + " needs a value");
+                    }
+                    String v = a.remove(0).trim();
+                    if (!v.isEmpty()) {
+                        o.set(flag, v);
+                    }
+                }
             }
-            if (flag.equals("--coverage")) {
-                o = o.with(o.impl, o.lab, o.seeds, o.salt, o.out, o.heap, o.partTimeout, o.testTimeout, o.requireFull,
-                        o.tags, o.compileError, true);
-                continue;
-            }
-            if (a.isEmpty()) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String v = a.remove(0).trim();
-            o = switch (flag) {
-                case "--impl" -> o.with(v, o.lab, o.seeds, o.salt, o.out, o.heap, o.partTimeout, o.testTimeout,
-                        o.requireFull, o.tags, o.compileError, o.coverage);
-                case "--lab" -> o.with(o.impl, v.isEmpty() ? Optional.empty() : Optional.of(partTag(v)), o.seeds,
-                        o.salt, o.out, o.heap, o.partTimeout, o.testTimeout, o.requireFull, o.tags, o.compileError,
-                        o.coverage);
-                case "--seeds" -> o.with(o.impl, o.lab, positive(flag, v), o.salt, o.out, o.heap, o.partTimeout,
-                        o.testTimeout, o.requireFull, o.tags, o.compileError, o.coverage);
-                case "--salt" -> o.with(o.impl, o.lab, o.seeds, v.isEmpty() ? DEFAULT_SALT : v, o.out, o.heap,
-                        o.partTimeout, o.testTimeout, o.requireFull, o.tags, o.compileError, o.coverage);
-                case "--out" -> o.with(o.impl, o.lab, o.seeds, o.salt, Path.of(v), o.heap, o.partTimeout,
-                        o.testTimeout, o.requireFull, o.tags, o.compileError, o.coverage);
-                case "--heap" -> o.with(o.impl, o.lab, o.seeds, o.salt, o.out, v, o.partTimeout, o.testTimeout,
-                        o.requireFull, o.tags, o.compileError, o.coverage);
-                case "--part-timeout" -> o.with(o.impl, o.lab, o.seeds, o.salt, o.out, o.heap,
-                        Duration.ofSeconds(positive(flag, v)), o.testTimeout, o.requireFull, o.tags, o.compileError,
-                        o.coverage);
-                case "--test-timeout" -> o.with(o.impl, o.lab, o.seeds, o.salt, o.out, o.heap, o.partTimeout,
-                        Duration.ofSeconds(positive(flag, v)), o.requireFull, o.tags, o.compileError, o.coverage);
-                case "--tags" -> o.with(o.impl, o.lab, o.seeds, o.salt, o.out, o.heap, o.partTimeout, o.testTimeout,
-                        o.requireFull, List.of(v.split(",")), o.compileError, o.coverage);
-                case "--compile-error" -> o.with(o.impl, o.lab, o.seeds, o.salt, o.out, o.heap, o.partTimeout,
-                        o.testTimeout, o.requireFull, o.tags, Optional.of(Path.of(v)), o.coverage);
-                default -> throw new IllegalArgumentException("unknown flag " + flag);
-            };
         }
-        return o;
-    }
-
-    private GradeOptions with(String impl, Optional<String> lab, int seeds, String salt, Path out, String heap,
-            Duration partTimeout, Duration testTimeout, boolean requireFull, List<String> tags,
-            Optional<Path> compileError, boolean coverage) {
-        return new GradeOptions(impl, lab, seeds, salt, out, heap, partTimeout, testTimeout, requireFull, tags,
-                compileError, coverage);
+        return o.build();
     }
 
     public GradeOptions withOut(Path out) {
-        return with(impl, lab, seeds, salt, out, heap, partTimeout, testTimeout, requireFull, tags, compileError,
-                coverage);
+        Builder b = new Builder(this);
+        b.out = out;
+        return b.build();
     }
 
     public GradeOptions withCompileError(Path log) {
-        return with(impl, lab, seeds, salt, out, heap, partTimeout, testTimeout, requireFull, tags,
-                Optional.of(log), coverage);
+        Builder b = new Builder(this);
+        b.compileError = Optional.of(log);
+        return b.build();
     }
 
-    /** {@code 2b}, {@code 2B} and {@code lab2b} all name the tag {@code lab2b}. */
-    static String partTag(String lab) {
-        String lower = lab.toLowerCase(Locale.ROOT);
-        return lower.startsWith("lab") ? lower : "lab" + lower;
+    public GradeOptions withBudget(Duration budget) {
+        Builder b = new Builder(this);
+        b.budget = budget;
+        return b.build();
+    }
+
+    /** The record's fields, settable one at a time while flags are read. */
+    private static final class Builder {
+        String impl;
+        List<LabPart> labs;
+        int seeds;
+        String salt;
+        Path out;
+        String heap;
+        Duration partTimeout;
+        Duration testTimeout;
+        Duration budget;
+        boolean requireFull;
+        List<String> tags;
+        Optional<Path> compileError;
+        boolean coverage;
+        boolean forStudents;
+
+        Builder(GradeOptions o) {
+            impl = o.impl;
+            labs = o.labs;
+            seeds = o.seeds;
+            salt = o.salt;
+            out = o.out;
+            heap = o.heap;
+            partTimeout = o.partTimeout;
+            testTimeout = o.testTimeout;
+            budget = o.budget;
+            requireFull = o.requireFull;
+            tags = o.tags;
+            compileError = o.compileError;
+            coverage = o.coverage;
+            forStudents = o.forStudents;
+        }
+
+        void set(String flag, String v) {
+            switch (flag) {
+                case "--impl" -> impl = v;
+                case "--lab" -> labs = LabPart.select(v);
+                case "--seeds" -> seeds = positive(flag, v);
+                case "--salt" -> salt = v;
+                case "--out" -> out = Path.of(v);
+                case "--heap" -> heap = heap(v);
+                case "--part-timeout" -> partTimeout = Duration.ofSeconds(positive(flag, v));
+                case "--test-timeout" -> testTimeout = Duration.ofSeconds(positive(flag, v));
+                case "--budget" -> budget = Duration.ofSeconds(positive(flag, v));
+                case "--tags" -> tags = List.of(v.split(","));
+                case "--compile-error" -> compileError = Optional.of(Path.of(v));
+                default -> throw new IllegalArgumentException("unknown flag " + flag);
+            }
+        }
+
+        GradeOptions build() {
+            return new GradeOptions(impl, labs, seeds, salt, out, heap, partTimeout, testTimeout, budget, requireFull,
+                    tags, compileError, coverage, forStudents);
+        }
+    }
+
+    private static String heap(String value) {
+        if (!value.toLowerCase(Locale.ROOT).matches("[1-9][0-9]*[kmg]")) {
+            throw new IllegalArgumentException("--heap must be a size such as 512m or 1g, was '" + value + "'");
+        }
+        return value;
     }
 
     private static int positive(String flag, String value) {

@@ -17,6 +17,9 @@ import java.util.OptionalLong;
  * {@code @Points}, {@code @Seeded} and {@code @Hidden}), runs each part in its own capped JVM, and writes the
  * console table, {@code results.json} (Gradescope's format) and JUnit XML from that one run.
  *
+ * <p>The whole grade has a wall-clock budget: a part it does not reach is "not run", and the results file is
+ * written in any case, so a hanging submission still gets feedback before the platform's own timeout.
+ *
  * <p>Exit status: 0 when grading completed, whatever the score; 1 below full marks with
  * {@code --require-full}; 2 for a usage error.
  */
@@ -38,15 +41,36 @@ public final class Grader {
 
     public static void main(String[] args) throws IOException {
         GradeOptions options;
+        String notes;
         try {
-            options = GradeOptions.parse(args);
+            List<String> flags = new ArrayList<>(List.of(args));
+            notes = notesFlag(flags);
+            options = GradeOptions.parse(flags.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("grade: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Report report = new Grader(options, System.getProperty("java.class.path")).grade();
+        Report report = new Grader(options, System.getProperty("java.class.path"), notes).grade();
         System.exit(options.requireFull() && report.score() < report.maxScore() ? 1 : 0);
+    }
+
+    /** {@code --notes FILE}: a text to put at the top of the report (the Classroom workflow's ignored files). */
+    private static String notesFlag(List<String> flags) {
+        int i = flags.indexOf("--notes");
+        if (i < 0) {
+            return "";
+        }
+        if (i + 1 >= flags.size()) {
+            throw new IllegalArgumentException("--notes needs a file");
+        }
+        String file = flags.remove(i + 1);
+        flags.remove(i);
+        try {
+            return file.isBlank() || !Files.exists(Path.of(file)) ? "" : Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--notes: cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     /** The outcome of one grading run; every output file has been written when it returns. */
@@ -54,67 +78,93 @@ public final class Grader {
 
     public Report grade() throws IOException {
         long start = System.nanoTime();
-        Path work = options.out().resolve("work");
+        long deadline = start + options.budget().toNanos();
+        Path work = options.out().toAbsolutePath().resolve("work");
         Files.createDirectories(work);
         List<PlannedTest> planned;
         try {
             planned = discover(work);
         } catch (IOException | RuntimeException e) {
-            String problem = "The grader could not list the tests: " + e.getMessage();
+            String problem = notes + "The grader could not list the tests: " + e.getMessage();
             Report report = new Report(List.of(), 0, 0, seconds(start), problem);
             Reports.write(options, report, List.of());
-            System.out.println(problem);
             return report;
         }
-        if (options.lab().isPresent()) {
-            String tag = options.lab().get();
-            planned = planned.stream().filter(test -> test.part().equals(tag)).toList();
-            if (planned.isEmpty()) {
-                System.out.println("No lab part " + tag + " in this kit (LAB=" + tag.substring(3) + ").");
-            }
+        Map<String, List<PlannedTest>> byPart = byPart(planned);
+        if (options.compileError().isPresent()) {
+            return gradeWithout(byPart, Verdict.DOES_NOT_COMPILE, "The submission does not compile:\n"
+                    + Lines.cap(Files.readString(options.compileError().get(), StandardCharsets.UTF_8), 6_000), start);
         }
-        Map<String, List<PlannedTest>> byPart = new LinkedHashMap<>();
-        for (String tag : options.tags()) {
-            List<PlannedTest> ofPart = planned.stream().filter(test -> test.part().equals(tag)).toList();
-            if (!ofPart.isEmpty()) {
-                byPart.put(tag, ofPart);
-            }
-        }
-        List<Long> seeds = options.seedList();
-        List<TestScore> scores = new ArrayList<>();
         List<Reports.PartLine> parts = new ArrayList<>();
-        String compileError = options.compileError().isPresent()
-                ? Lines.cap(Files.readString(options.compileError().get(), StandardCharsets.UTF_8), 6_000) : null;
         PartRunner runner = new PartRunner(options, classpath, work);
         for (Map.Entry<String, List<PlannedTest>> part : byPart.entrySet()) {
-            long partStart = System.nanoTime();
-            System.out.printf("grading %s (%d tests)...%n", part.getKey(), part.getValue().size());
-            List<TestScore> partScores = compileError != null
-                    ? notCompiled(part.getValue(), compileError)
-                    : runPart(runner, part.getKey(), part.getValue(), seeds);
-            scores.addAll(partScores);
-            parts.add(new Reports.PartLine(part.getKey(), partScores, Duration.ofNanos(System.nanoTime() - partStart),
-                    compileError != null ? Optional.empty() : Coverage.report(options, part.getKey())));
+            parts.add(gradePart(runner, part.getKey(), part.getValue(), deadline));
         }
+        return report(parts, notes, start);
+    }
+
+    /**
+     * Grades a submission no test can run on (it does not compile, or holds no student file): every test
+     * gets the verdict, and {@code why} is said once, at the top of the report.
+     */
+    public Report gradeWithout(Verdict verdict, String why) throws IOException {
+        long start = System.nanoTime();
+        return gradeWithout(byPart(discoverTests()), verdict, why, start);
+    }
+
+    private Report gradeWithout(Map<String, List<PlannedTest>> byPart, Verdict verdict, String why, long start)
+            throws IOException {
+        List<Reports.PartLine> parts = new ArrayList<>();
+        byPart.forEach((part, tests) -> parts.add(new Reports.PartLine(part, tests.stream()
+                .map(test -> new TestScore(test, List.of(), verdict, 0, verdict.label()
+                        + ": no test could run (the reason is at the top of the report).", 0)).toList(),
+                Duration.ZERO, Optional.empty())));
+        return report(parts, notes + why, start);
+    }
+
+    private Report report(List<Reports.PartLine> parts, String problem, long start) throws IOException {
+        List<TestScore> scores = parts.stream().flatMap(part -> part.tests().stream()).toList();
         int score = scores.stream().mapToInt(TestScore::score).sum();
         int max = scores.stream().mapToInt(s -> s.test().points()).sum();
-        String problem = notes + (compileError == null ? "" : "The submission does not compile:\n" + compileError);
         Report report = new Report(scores, score, max, seconds(start), problem);
         Reports.write(options, report, parts);
         return report;
     }
 
-    private List<TestScore> runPart(PartRunner runner, String part, List<PlannedTest> tests, List<Long> seeds)
+    /** The tests of each part to grade, in the order of the tags (LAB= keeps its parts). */
+    private Map<String, List<PlannedTest>> byPart(List<PlannedTest> planned) {
+        Map<String, List<PlannedTest>> byPart = new LinkedHashMap<>();
+        for (String tag : options.tags()) {
+            if (!options.labs().isEmpty() && options.labs().stream().noneMatch(lab -> lab.tag().equals(tag))) {
+                continue;
+            }
+            List<PlannedTest> ofPart = planned.stream().filter(test -> test.part().equals(tag)).toList();
+            if (!ofPart.isEmpty()) {
+                byPart.put(tag, ofPart);
+            }
+        }
+        options.labs().stream().filter(lab -> !byPart.containsKey(lab.tag())).forEach(lab -> System.out.println(
+                "No lab part " + lab.tag() + " in this kit (LAB=" + lab.lab() + ")."));
+        return byPart;
+    }
+
+    /**
+     * Grades one lab part: runs its tests (over the seeds for a seeded test) in forks until the part's cap or
+     * the grade's deadline ({@link System#nanoTime()}), whichever comes first, and scores each test.
+     */
+    Reports.PartLine gradePart(PartRunner runner, String part, List<PlannedTest> tests, long deadline)
             throws IOException {
+        long partStart = System.nanoTime();
+        System.out.printf("grading %s (%d tests)...%n", part, tests.size());
         List<PartRunner.Run> runs = new ArrayList<>();
         for (PlannedTest test : tests) {
             if (test.seeded()) {
-                seeds.forEach(seed -> runs.add(new PartRunner.Run(test, OptionalLong.of(seed))));
+                options.seedList().forEach(seed -> runs.add(new PartRunner.Run(test, OptionalLong.of(seed))));
             } else {
                 runs.add(new PartRunner.Run(test, OptionalLong.empty()));
             }
         }
-        List<RunResult> results = runner.run(part, runs, Coverage.jvmOptions(options, part));
+        List<RunResult> results = runner.run(part, runs, Coverage.jvmOptions(options, part), deadline);
         List<TestScore> scores = new ArrayList<>();
         for (PlannedTest test : tests) {
             List<RunResult> ofTest = new ArrayList<>();
@@ -125,18 +175,13 @@ public final class Grader {
             }
             scores.add(TestScore.of(test, ofTest, options.impl(), GradeMain.OUTPUT_CAP));
         }
-        return scores;
-    }
-
-    private static List<TestScore> notCompiled(List<PlannedTest> tests, String compileError) {
-        return tests.stream().map(test -> new TestScore(test, List.of(), Verdict.DOES_NOT_COMPILE, 0,
-                "does not compile: the submission's skeleton has compile errors, so no test could run.\n\n"
-                        + compileError, 0)).toList();
+        return new Reports.PartLine(part, scores, Duration.ofNanos(System.nanoTime() - partStart),
+                Coverage.report(options, part));
     }
 
     /** Every test of the tags, with its points and markers, without running any. */
     public List<PlannedTest> discoverTests() throws IOException {
-        Path work = options.out().resolve("work");
+        Path work = options.out().toAbsolutePath().resolve("work");
         Files.createDirectories(work);
         return discover(work);
     }

@@ -4,71 +4,76 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
+import tinykv.labs.LabPart;
 
 /**
- * Writes the student kit ({@code make handout}): the repository without what only instructors may see,
- * a pom without the reference module, the README without its instructor sections, and the GitHub Classroom
- * workflow (one graded step per lab part, with its points).
+ * Writes the student kit ({@code make handout}) from an allow-list: the repository's tracked files
+ * ({@code git ls-files}) without what only instructors may see, a pom without the reference module, the
+ * README without its instructor sections, the list of student classes ({@link StudentFiles}) and the
+ * GitHub Classroom workflow. Nothing untracked (a folder of submissions, build output, notes) can reach the
+ * kit. Ends with the leak check ({@link HandoutCheck#leaks}); a leak fails the build and names the file.
  *
  * <p>Usage: {@code Handout REPO KIT_DIR}.
  */
 public final class Handout {
-    /** Paths (relative to the repository) that never go into the kit. */
-    static final List<String> INSTRUCTOR_ONLY = List.of("reference", "labs/src/hidden", "grading/src/test", ".ci");
-    private static final Set<String> NEVER_COPIED = Set.of("target", ".git", ".idea", ".vscode", ".DS_Store");
+    /** Paths (relative to the repository) that never go into the kit: the solution, hidden tests, the grader's tests and instructor tools. */
+    static final List<String> INSTRUCTOR_ONLY = List.of("reference", "labs/src/hidden", "grading/src/test", ".ci",
+            "grading/gradescope", "grading/src/main/java/tinykv/grading/Handout.java",
+            "grading/src/main/java/tinykv/grading/HandoutCheck.java");
+    /** Files the kit has that are not the repository's tracked files: written here. */
+    static final List<String> GENERATED = List.of(StudentFiles.LIST, ".github/workflows/classroom.yml");
 
     private Handout() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Path repo = Path.of(args[0]).toAbsolutePath().normalize();
         Path kit = Path.of(args[1]).toAbsolutePath().normalize();
-        deleteTree(kit);
-        copyTree(repo, kit, true);
+        Trees.deleteTree(kit);
+        for (String path : kitFiles(repo)) {
+            Trees.copyFile(repo.resolve(path), kit.resolve(path));
+        }
         keepLines(kit.resolve("pom.xml"), false);
         keepLines(kit.resolve("README.md"), true);
-        Files.write(kit.resolve(Coverage.STUDENT_CLASSES), Coverage.studentClasses(), StandardCharsets.UTF_8);
+        Files.writeString(kit.resolve(StudentFiles.LIST), StudentFiles.of(repo).listText(), StandardCharsets.UTF_8);
         List<PlannedTest> tests = new Grader(GradeOptions.defaults().withOut(repo.resolve("target/grade-handout")),
                 System.getProperty("java.class.path")).discoverTests();
         Path workflow = kit.resolve(".github/workflows/classroom.yml");
         Files.createDirectories(workflow.getParent());
         Files.writeString(workflow, classroomWorkflow(tests), StandardCharsets.UTF_8);
+        List<String> leaks = HandoutCheck.leaks(kit, repo, kitFiles(repo), false);
+        if (!leaks.isEmpty()) {
+            leaks.forEach(leak -> System.err.println("handout: " + leak));
+            System.err.println("handout: the kit in " + kit + " leaks instructor-only material; fix the above first.");
+            System.exit(1);
+        }
         System.out.println("Wrote the student kit to " + kit);
     }
 
-    /** Copies a tree without build output; with {@code kitOnly}, also without the instructor-only paths. */
-    static void copyTree(Path from, Path to, boolean kitOnly) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                Path relative = from.relativize(path);
-                if (excluded(relative, kitOnly)) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
+    /** The allow-list: the repository's tracked files that belong in the kit, relative, with '/'. */
+    static List<String> kitFiles(Path repo) throws IOException, InterruptedException {
+        Process git = new ProcessBuilder("git", "-C", repo.toString(), "ls-files", "-z", "--cached")
+                .redirectErrorStream(false).start();
+        byte[] listing = git.getInputStream().readAllBytes();
+        if (git.waitFor() != 0) {
+            throw new IOException("git ls-files failed in " + repo + ": the kit is built from the tracked files, "
+                    + "so the repository must be a git clone");
+        }
+        List<String> files = new ArrayList<>();
+        for (String path : new String(listing, StandardCharsets.UTF_8).split("\0")) {
+            if (!path.isEmpty() && !instructorOnly(path) && Files.isRegularFile(repo.resolve(path))) {
+                files.add(path);
             }
         }
+        return files;
     }
 
-    private static boolean excluded(Path relative, boolean kitOnly) {
-        String unix = relative.toString().replace('\\', '/');
-        for (Path part : relative) {
-            if (NEVER_COPIED.contains(part.toString())) {
-                return true;
-            }
-        }
-        return kitOnly && INSTRUCTOR_ONLY.stream().anyMatch(prefix -> unix.equals(prefix) || unix.startsWith(prefix + "/"));
+    static boolean instructorOnly(String path) {
+        return INSTRUCTOR_ONLY.stream().anyMatch(prefix -> path.equals(prefix) || path.startsWith(prefix + "/"));
     }
 
     /**
@@ -96,17 +101,23 @@ public final class Handout {
         Files.write(file, kept, StandardCharsets.UTF_8);
     }
 
-    /** GitHub Classroom's autograding convention: one command-grader step per part, then the reporter. */
+    /**
+     * GitHub Classroom's autograding convention: one command-grader step per part, then the reporter. The
+     * parts are graded on the kit as handed out (the repository's first commit, which Classroom made from
+     * the template) with only the student files of the pushed commit laid over it ({@link StudentFiles}).
+     */
     static String classroomWorkflow(List<PlannedTest> tests) {
-        Map<String, Integer> points = new LinkedHashMap<>();
-        for (String part : GradeOptions.defaults().tags()) {
-            tests.stream().filter(test -> !test.hidden() && test.part().equals(part))
-                    .forEach(test -> points.merge(test.part(), test.points(), Integer::sum));
+        Map<LabPart, Integer> points = new LinkedHashMap<>();
+        for (LabPart part : LabPart.values()) {
+            tests.stream().filter(test -> !test.hidden() && test.part().equals(part.tag()))
+                    .forEach(test -> points.merge(part, test.points(), Integer::sum));
         }
         StringBuilder y = new StringBuilder();
         y.append("""
                 # GitHub Classroom autograding: one graded step per lab part (all its points when every test of
                 # the part passes, run by `make grade LAB=<part> REQUIRE_FULL=1`), then the reporter.
+                # Only the student files are graded: each part runs on the kit as handed out (this repository's
+                # first commit) with the pushed student classes, and new files in their packages, laid over it.
                 # Written by `make handout`; the points are the sums of the tests' @Points.
                 name: Autograding Tests
                 on: [push, repository_dispatch, workflow_dispatch]
@@ -121,23 +132,33 @@ public final class Handout {
                     steps:
                       - name: Checkout code
                         uses: actions/checkout@v4
+                        with:
+                          path: submission
+                          fetch-depth: 0
                       - name: Set up JDK 17
                         uses: actions/setup-java@v4
                         with:
                           distribution: temurin
                           java-version: '17'
                           cache: maven
+                          cache-dependency-path: submission/**/pom.xml
+                      - name: Lay the student files over the kit as handed out
+                        run: |
+                          git -C submission worktree add --detach "$GITHUB_WORKSPACE/kit" \
+                            "$(git -C submission rev-list --max-parents=0 HEAD | tail -n 1)"
+                          java kit/grading/src/main/java/tinykv/grading/StudentFiles.java overlay submission kit
                 """);
         List<String> ids = new ArrayList<>();
         points.forEach((part, max) -> {
-            ids.add(part);
-            y.append("      - name: ").append(part).append('\n')
-                    .append("        id: ").append(part).append('\n')
+            ids.add(part.tag());
+            y.append("      - name: ").append(part.tag()).append('\n')
+                    .append("        id: ").append(part.tag()).append('\n')
                     .append("        uses: classroom-resources/autograding-command-grader@v1\n")
                     .append("        with:\n")
-                    .append("          test-name: ").append(part).append('\n')
+                    .append("          test-name: ").append(part.tag()).append('\n')
                     .append("          setup-command: ''\n")
-                    .append("          command: make grade LAB=").append(part.substring(3)).append(" REQUIRE_FULL=1\n")
+                    .append("          command: make -C kit grade LAB=").append(part.lab())
+                    .append(" REQUIRE_FULL=1 NOTES=").append(StudentFiles.REPORT).append('\n')
                     .append("          timeout: 30\n")
                     .append("          max-score: ").append(max).append('\n');
         });
@@ -145,21 +166,10 @@ public final class Handout {
                 .append("        uses: classroom-resources/autograding-grading-reporter@v1\n")
                 .append("        env:\n");
         for (String id : ids) {
-            y.append("          ").append(id.toUpperCase()).append("_RESULTS: \"${{steps.").append(id)
+            y.append("          ").append(id.toUpperCase(Locale.ROOT)).append("_RESULTS: \"${{steps.").append(id)
                     .append(".outputs.result}}\"\n");
         }
         y.append("        with:\n").append("          runners: ").append(String.join(",", ids)).append('\n');
         return y.toString();
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

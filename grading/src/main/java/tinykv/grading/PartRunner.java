@@ -39,10 +39,21 @@ final class PartRunner {
         }
     }
 
-    List<RunResult> run(String part, List<Run> runs, List<String> extraJvmOptions) throws IOException {
+    /**
+     * Runs the part's runs until they are done, the part's own cap is reached, or {@code gradeDeadline}
+     * ({@link System#nanoTime()}) passes: the whole grade's time budget.
+     */
+    List<RunResult> run(String part, List<Run> runs, List<String> extraJvmOptions, long gradeDeadline)
+            throws IOException {
         Map<String, RunResult> done = new LinkedHashMap<>();
         List<Run> remaining = new ArrayList<>(runs);
-        long deadline = System.nanoTime() + options.partTimeout().toNanos();
+        long partDeadline = System.nanoTime() + options.partTimeout().toNanos();
+        boolean budgetFirst = gradeDeadline - partDeadline < 0;
+        long deadline = budgetFirst ? gradeDeadline : partDeadline;
+        String notReached = budgetFirst
+                ? "not run: the time budget of the whole grade (" + options.budget().toSeconds() + " s) was spent"
+                : "not run: the lab part's wall-clock cap of " + options.partTimeout().toSeconds()
+                        + " s was reached before this test could run";
         Path log = workDir.resolve("logs").resolve(part + ".log");
         Files.deleteIfExists(log);
         int fork = 0;
@@ -51,16 +62,15 @@ final class PartRunner {
             if (left.isNegative() || left.isZero()) {
                 for (Run run : remaining) {
                     done.put(run.key(), new RunResult(run.test().uniqueId(), run.seed(), Verdict.NOT_RUN, 0,
-                            "the lab part's wall-clock cap of " + options.partTimeout().toSeconds()
-                                    + " s was reached before this test could run"));
+                            notReached));
                 }
                 break;
             }
             fork++;
             Path plan = workDir.resolve(part + "-plan-" + fork + ".txt");
             Path out = workDir.resolve(part + "-runs-" + fork + ".txt");
-            List<String> planLines = remaining.stream().map(run -> Lines.join(run.test().uniqueId(), run.seedField()))
-                    .toList();
+            List<String> planLines = remaining.stream().map(run -> Lines.join(run.test().uniqueId(), run.seedField(),
+                    showsOutput(run.test()))).toList();
             Files.write(plan, planLines, StandardCharsets.UTF_8);
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.heap(), "-XX:+UseSerialGC",
                     "-Djava.security.manager=allow", "-Dfile.encoding=UTF-8", "-Dtinykv.impl=" + options.impl()));
@@ -71,6 +81,12 @@ final class PartRunner {
             int before = done.size();
             readRuns(out, remaining, done, ended, log);
             remaining.removeIf(run -> done.containsKey(run.key()));
+            if (done.size() == before && ended.timedOut()) {
+                // Ended at the deadline before its first test started: the rest was never reached.
+                remaining.forEach(run -> done.put(run.key(), new RunResult(run.test().uniqueId(), run.seed(),
+                        Verdict.NOT_RUN, 0, notReached)));
+                break;
+            }
             if (done.size() == before) {
                 for (Run run : remaining) {
                     done.put(run.key(), new RunResult(run.test().uniqueId(), run.seed(), Verdict.CRASHED, 0,
@@ -85,6 +101,11 @@ final class PartRunner {
             results.add(done.get(run.key()));
         }
         return results;
+    }
+
+    /** A report for students before the due date shows no test's captured output except a hidden test's. */
+    private boolean showsOutput(PlannedTest test) {
+        return !options.forStudents() || test.hidden();
     }
 
     private void readRuns(Path out, List<Run> remaining, Map<String, RunResult> done, Forks.Ended ended, Path log)
@@ -114,8 +135,9 @@ final class PartRunner {
             RunResult result;
             if (ended.timedOut()) {
                 result = new RunResult(run.test().uniqueId(), run.seed(), Verdict.TIMED_OUT,
-                        options.partTimeout().toMillis(), "the lab part's JVM reached its wall-clock cap of "
-                        + options.partTimeout().toSeconds() + " s while this test ran, and was ended");
+                        options.partTimeout().toMillis(), "the lab part's JVM reached its wall-clock cap ("
+                        + options.partTimeout().toSeconds() + " s for the part, " + options.budget().toSeconds()
+                        + " s for the whole grade) while this test ran, and was ended");
             } else if (ended.status() == 3 || Forks.tail(log, 4000).contains("OutOfMemoryError")) {
                 result = new RunResult(run.test().uniqueId(), run.seed(), Verdict.OUT_OF_MEMORY, 0,
                         "the test JVM ran out of memory (heap cap " + options.heap() + ") while this test ran");

@@ -11,25 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import tinykv.labs.LabPart;
 
 /** Writes every output of one grading run: the console table, results.json and JUnit XML. */
 final class Reports {
     private Reports() {}
 
     /** One row of the console table. */
-    record PartLine(String part, List<TestScore> tests, Duration time, Optional<String> coverage) {
-        long passed() {
-            return tests.stream().filter(t -> t.verdict() == Verdict.PASSED).count();
-        }
-
-        int points() {
-            return tests.stream().mapToInt(TestScore::score).sum();
-        }
-
-        int maxPoints() {
-            return tests.stream().mapToInt(t -> t.test().points()).sum();
-        }
-    }
+    record PartLine(String part, List<TestScore> tests, Duration time, Optional<String> coverage) {}
 
     static void write(GradeOptions options, Grader.Report report, List<PartLine> parts) throws IOException {
         Files.createDirectories(options.out());
@@ -44,18 +33,29 @@ final class Reports {
         }
     }
 
+    /**
+     * The console table, also the report's visible text. It counts the visible tests only: the hidden ones
+     * show in their own entries after the due date. The instructor's own run adds a line for them.
+     */
     static String table(GradeOptions options, Grader.Report report, List<PartLine> parts) {
         StringBuilder t = new StringBuilder();
         t.append(String.format("%nGrade of the %s%s%n", options.impl(),
-                options.lab().map(lab -> ", " + lab).orElse("")));
+                options.labs().isEmpty() ? "" : ", " + options.labs().stream().map(LabPart::tag)
+                        .collect(java.util.stream.Collectors.joining(", "))));
         t.append(String.format("%-8s %-14s %-10s %8s%n", "part", "tests passed", "points", "time"));
         for (PartLine part : parts) {
-            t.append(String.format("%-8s %-14s %-10s %7ds%n", part.part(), part.passed() + "/" + part.tests().size(),
-                    part.points() + "/" + part.maxPoints(), part.time().toSeconds()));
+            List<TestScore> visible = visible(part.tests());
+            t.append(String.format("%-8s %-14s %-10s %7ds%n", part.part(), passed(visible) + "/" + visible.size(),
+                    points(visible) + "/" + maxPoints(visible), part.time().toSeconds()));
         }
-        t.append(String.format("%-8s %-14s %-10s %7ds%n", "total",
-                report.tests().stream().filter(s -> s.verdict() == Verdict.PASSED).count() + "/" + report.tests().size(),
-                report.score() + "/" + report.maxScore(), report.seconds()));
+        List<TestScore> visible = visible(report.tests());
+        t.append(String.format("%-8s %-14s %-10s %7ds%n", "total", passed(visible) + "/" + visible.size(),
+                points(visible) + "/" + maxPoints(visible), report.seconds()));
+        List<TestScore> hidden = report.tests().stream().filter(s -> s.test().hidden()).toList();
+        if (!hidden.isEmpty() && !options.forStudents()) {
+            t.append(String.format("With the %d hidden test(s) (%d/%d): %d/%d in all.%n", hidden.size(),
+                    points(hidden), maxPoints(hidden), report.score(), report.maxScore()));
+        }
         for (PartLine part : parts) {
             part.coverage().ifPresent(line -> t.append(part.part()).append(": ").append(line).append('\n'));
         }
@@ -64,7 +64,7 @@ final class Reports {
                     .append(" (SEEDS=").append(options.seeds()).append(", SALT=").append(options.salt()).append(").\n");
         }
         Map<Verdict, Long> notPassed = new LinkedHashMap<>();
-        report.tests().stream().filter(s -> s.verdict() != Verdict.PASSED)
+        (options.forStudents() ? visible : report.tests()).stream().filter(s -> s.verdict() != Verdict.PASSED)
                 .forEach(s -> notPassed.merge(s.verdict(), 1L, Long::sum));
         if (!notPassed.isEmpty()) {
             t.append("Not passed: ");
@@ -77,6 +77,22 @@ final class Reports {
             t.append(report.problem()).append('\n');
         }
         return t.toString();
+    }
+
+    private static List<TestScore> visible(List<TestScore> tests) {
+        return tests.stream().filter(s -> !s.test().hidden()).toList();
+    }
+
+    private static long passed(List<TestScore> tests) {
+        return tests.stream().filter(t -> t.verdict() == Verdict.PASSED).count();
+    }
+
+    private static int points(List<TestScore> tests) {
+        return tests.stream().mapToInt(TestScore::score).sum();
+    }
+
+    private static int maxPoints(List<TestScore> tests) {
+        return tests.stream().mapToInt(t -> t.test().points()).sum();
     }
 
     static String resultsJson(GradeOptions options, Grader.Report report, String table) {
@@ -95,7 +111,7 @@ final class Reports {
             entry.put("name", test.part() + ": " + test.shortName()
                     + (test.displayName().equals(test.methodName() + "()") || test.displayName().startsWith(test.methodName() + "(")
                     ? "" : " (" + test.displayName() + ")"));
-            entry.put("number", test.part().substring(3).toUpperCase(Locale.ROOT) + "." + n);
+            entry.put("number", LabPart.ofTag(test.part()).map(LabPart::suffix).orElse(test.part()) + "." + n);
             entry.put("score", score.score());
             entry.put("max_score", test.points());
             entry.put("status", score.verdict() == Verdict.PASSED ? "passed" : "failed");
@@ -115,7 +131,7 @@ final class Reports {
     }
 
     static String junitXml(PartLine part) {
-        long failures = part.tests().size() - part.passed();
+        long failures = part.tests().size() - passed(part.tests());
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%.3f\">%n",
                 xml(part.part()), part.tests().size(), failures, part.time().toMillis() / 1000.0));

@@ -2,6 +2,7 @@ package tinykv.grading;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import tinykv.labs.Replay;
 
 /**
  * The grade of one test: its runs (one per seed for a seeded test), its verdict (the first failing run's,
@@ -20,7 +21,11 @@ public record TestScore(PlannedTest test, List<RunResult> runs, Verdict verdict,
         StringBuilder output = new StringBuilder();
         RunResult first = failed.get(0);
         output.append(first.verdict().label());
-        if (test.seeded()) {
+        if (test.hidden()) {
+            // A hidden test is not in the student kit: a replay command could not run there.
+            output.append(test.seeded() ? " on " + failed.size() + " of " + runs.size() + " seeds (" + seedList(failed)
+                    + ")" : "").append(".\nThis is a hidden test; it is not in the student kit.\n");
+        } else if (test.seeded()) {
             output.append(" on ").append(failed.size()).append(" of ").append(runs.size()).append(" seeds (")
                     .append(seedList(failed)).append("); a seeded test scores only if every seed passes.\n")
                     .append("Replay each failing seed with:\n");
@@ -36,8 +41,7 @@ public record TestScore(PlannedTest test, List<RunResult> runs, Verdict verdict,
     }
 
     static String replay(PlannedTest test, String impl, RunResult run) {
-        return "make " + test.part() + ("reference".equals(impl) ? " IMPL=reference" : "") + " TEST="
-                + test.methodName() + (run.seed().isPresent() ? " SEED=" + run.seed().getAsLong() : "");
+        return Replay.command(test.part(), impl, test.methodName(), run.seed());
     }
 
     private static String seedList(List<RunResult> runs) {

@@ -12,7 +12,8 @@ public enum Verdict {
     THREAD_LEFT_RUNNING("left a thread running"),
     CRASHED("crashed the test JVM"),
     NOT_RUN("not run"),
-    DOES_NOT_COMPILE("does not compile");
+    DOES_NOT_COMPILE("does not compile"),
+    NOTHING_SUBMITTED("no student file submitted");
 
     private final String label;
 

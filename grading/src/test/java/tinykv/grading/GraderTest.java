@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -50,8 +51,10 @@ class GraderTest {
     @DisplayName("a well-behaved test scores its points beside the hostile ones")
     void passingTestStillScores() {
         assertThat(byMethod.get("passes").verdict()).isEqualTo(Verdict.PASSED);
-        assertThat(report.score()).isEqualTo(2);
-        assertThat(report.maxScore()).isEqualTo(2 * 9 + 5);
+        assertThat(byMethod.get("runsInAnEmptyWorkingDirectory").verdict()).as("verdict; output:%n%s",
+                byMethod.get("runsInAnEmptyWorkingDirectory").output()).isEqualTo(Verdict.PASSED);
+        assertThat(report.score()).isEqualTo(2 * 2);
+        assertThat(report.maxScore()).isEqualTo(2 * 10 + 5);
     }
 
     @Test
@@ -118,8 +121,62 @@ class GraderTest {
     @DisplayName("results.json and the JUnit XML are written")
     void outputsWritten() throws IOException {
         String json = Files.readString(out.resolve("results.json"));
-        assertThat(json).contains("\"score\": 2", "\"execution_time\"", "\"max_score\": 5", "\"visibility\": \"visible\"");
+        assertThat(json).contains("\"score\": 4", "\"execution_time\"", "\"max_score\": 5", "\"visibility\": \"visible\"");
         assertThat(out.resolve("junit").resolve("TEST-fixture.xml")).exists();
+    }
+
+    @Test
+    @DisplayName("the seed reaches the test through the launcher request: the fork's system property stays unset")
+    void seedIsAConfigurationParameter() {
+        GradeOptions options = GradeOptions.parse("--seeds", "4", "--salt", "fixtures");
+        TestScore score = byMethod.get("failsOnEvenSeeds");
+        for (int i = 0; i < score.runs().size(); i++) {
+            RunResult run = score.runs().get(i);
+            assertThat(run.seed()).hasValue(options.seedList().get(i));
+            assertThat(run.verdict()).as("seed %s", run.seed()).isEqualTo(run.seed().getAsLong() % 2 == 1
+                    ? Verdict.PASSED : Verdict.FAILED);
+        }
+    }
+
+    @Test
+    @DisplayName("for students before the due date: no captured output in visible tests, hidden tests not counted")
+    void studentView(@TempDir Path studentOut) throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "fixture-students", "--out", studentOut.toString(),
+                "--heap", "64m", "--test-timeout", "5", "--for-students");
+        Grader.Report graded = new Grader(options, testClasspath(), "").grade();
+        Map<String, TestScore> scores = graded.tests().stream()
+                .collect(Collectors.toMap(s -> s.test().methodName(), Function.identity()));
+        assertThat(scores.get("visiblePrintsAndFails").output()).doesNotContain("PRINTED-BY-STUDENT-CODE")
+                .contains("output is not shown").contains("make fixture-students TEST=visiblePrintsAndFails");
+        assertThat(scores.get("hiddenPrintsAndFails").output()).contains("PRINTED-IN-A-HIDDEN-TEST")
+                .contains("hidden test").doesNotContain("make ");
+        String table = Reports.table(options, graded, List.of(new Reports.PartLine("fixture-students",
+                graded.tests(), java.time.Duration.ZERO, java.util.Optional.empty())));
+        assertThat(table).contains("total    0/1            0/1").doesNotContainIgnoringCase("hidden");
+        String json = Files.readString(studentOut.resolve("results.json"));
+        assertThat(json).contains("\"visibility\": \"after_due_date\"").doesNotContain("PRINTED-BY-STUDENT-CODE");
+        String instructorTable = Reports.table(GradeOptions.parse("--tags", "fixture-students"), graded,
+                List.of(new Reports.PartLine("fixture-students", graded.tests(), java.time.Duration.ZERO,
+                        java.util.Optional.empty())));
+        assertThat(instructorTable).contains("With the 1 hidden test(s) (0/1): 0/2 in all.");
+    }
+
+    @Test
+    @DisplayName("the grade's time budget ends the running part and leaves later parts not run, with a results file")
+    void timeBudget(@TempDir Path budgetOut) throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "fixture-hang,fixture-students", "--out",
+                budgetOut.toString(), "--heap", "64m", "--test-timeout", "60", "--part-timeout", "100", "--budget", "4");
+        long start = System.nanoTime();
+        Grader.Report spent = new Grader(options, testClasspath()).grade();
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds the grader took").isLessThan(30);
+        Map<String, TestScore> scores = spent.tests().stream()
+                .collect(Collectors.toMap(s -> s.test().methodName(), Function.identity()));
+        // Whether the hanging test got to start within 4 s depends on the machine; it never passes.
+        assertThat(scores.get("aHangs").verdict()).isIn(Verdict.TIMED_OUT, Verdict.NOT_RUN);
+        assertThat(scores.get("bNeverRuns").verdict()).isEqualTo(Verdict.NOT_RUN);
+        assertThat(scores.get("visiblePrintsAndFails").verdict()).isEqualTo(Verdict.NOT_RUN);
+        assertThat(scores.get("visiblePrintsAndFails").output()).contains("the time budget of the whole grade (4 s) was spent");
+        assertThat(budgetOut.resolve("results.json")).exists();
     }
 
     @Test

@@ -1,7 +1,9 @@
 package tinykv.labs;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The lab parts, each a JUnit tag on its staged tests ({@code @Tag("lab2aa")}) and a make target. */
 public enum LabPart {
@@ -15,6 +17,38 @@ public enum LabPart {
     /** The part as TinyKV's test names end: {@code 2AA}. */
     public String suffix() {
         return name().substring("LAB".length());
+    }
+
+    /** The part as {@code LAB=} names it: {@code 2aa}. */
+    public String lab() {
+        return suffix().toLowerCase(Locale.ROOT);
+    }
+
+    /** The part whose JUnit tag this is, if any ({@code lab2b}; a fixture's tag is none). */
+    public static Optional<LabPart> ofTag(String tag) {
+        return Arrays.stream(values()).filter(part -> part.tag().equals(tag)).findFirst();
+    }
+
+    /**
+     * The parts {@code LAB=} names: one part ({@code 2b}, {@code lab2b}), or a whole lab by the start of its
+     * parts' names ({@code 2a}: 2AA, 2AB and 2AC; {@code 3}: every part of lab 3), as the make targets do.
+     */
+    public static List<LabPart> select(String lab) {
+        Optional<LabPart> exact = ofTag(tagOf(lab));
+        if (exact.isPresent()) {
+            return List.of(exact.get());
+        }
+        List<LabPart> parts = Arrays.stream(values()).filter(part -> part.tag().startsWith(tagOf(lab))).toList();
+        if (parts.isEmpty() || lab.isBlank()) {
+            throw new IllegalArgumentException("LAB must be a lab part " + Arrays.stream(values()).map(LabPart::lab)
+                    .toList() + " or a lab (2a, 2, 3), was '" + lab + "'");
+        }
+        return parts;
+    }
+
+    private static String tagOf(String lab) {
+        String lower = lab.trim().toLowerCase(Locale.ROOT);
+        return lower.startsWith("lab") ? lower : "lab" + lower;
     }
 
     public static String[] allTags() {

@@ -1,6 +1,7 @@
 package tinykv.labs;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
@@ -24,9 +25,8 @@ public final class ReplayOnFailure implements TestExecutionExceptionHandler {
     }
 
     private static String command(String labPart, ExtensionContext context) {
-        String impl = "reference".equals(System.getProperty("tinykv.impl")) ? " IMPL=reference" : "";
-        String test = context.getRequiredTestMethod().getName();
-        return "make " + labPart + impl + " TEST=" + test + " SEED=" + Seeds.current();
+        return Replay.command(labPart, System.getProperty("tinykv.impl"), context.getRequiredTestMethod().getName(),
+                OptionalLong.of(SeedParameter.seedOf(context)));
     }
 
     /** Carries the replay command; it has no stack trace of its own, only the message. */

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -22,7 +23,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * replays it. A test passes "on n seeds" only if it passed on each.
  *
  * <p>Driven by system properties: {@code tinykv.runs} (n), {@code tinykv.runs.tags} (the lab part's JUnit tag
- * expression), {@code tinykv.runs.test} (TEST=, optional), {@code tinykv.seed} (the first seed).
+ * expression), {@code tinykv.runs.test} (TEST=, optional), {@code tinykv.seed} (the first seed). Each seed
+ * reaches the tests as the configuration parameter {@code tinykv.seed} of that seed's launcher request.
  */
 public final class SeedRuns {
     public static final String RUNS = "tinykv.runs";
@@ -93,7 +95,6 @@ public final class SeedRuns {
     /** Runs everything; returns each test's record, by test name. */
     public Map<String, TestRecord> run() {
         Map<String, TestRecord> records = new TreeMap<>();
-        String savedSeed = System.getProperty(Seeds.PROPERTY);
         String savedTest = System.getProperty(TestNameFilter.PROPERTY);
         try {
             if (!tests.isEmpty()) {
@@ -101,7 +102,6 @@ public final class SeedRuns {
             }
             for (int i = 0; i < seeds.size(); i++) {
                 long seed = seeds.get(i);
-                System.setProperty(Seeds.PROPERTY, Long.toString(seed));
                 Map<String, String> summaries = new TreeMap<>();
                 int failed = runOneSeed(seed, records, summaries);
                 System.out.printf("[runs] seed %d (%d of %d): %s%n", seed, i + 1, seeds.size(),
@@ -111,7 +111,6 @@ public final class SeedRuns {
                 }
             }
         } finally {
-            restore(Seeds.PROPERTY, savedSeed);
             restore(TestNameFilter.PROPERTY, savedTest);
         }
         return records;
@@ -181,7 +180,8 @@ public final class SeedRuns {
         System.setOut(new SummaryLines(console, summaries));
         try {
             LauncherFactory.create(config).execute(request().selectors(selectPackage("tinykv"))
-                    .filters(TagFilter.includeTags(tags)).build(), listener);
+                    .filters(TagFilter.includeTags(tags)).configurationParameter(Seeds.PROPERTY, Long.toString(seed))
+                    .build(), listener);
         } finally {
             System.out.flush();
             System.setOut(console);
@@ -220,8 +220,7 @@ public final class SeedRuns {
             report.append(String.format("[runs] %-40s passed %d of %d seeds%s%n", record.name(), passed, record.runs(),
                     record.failedSeeds().isEmpty() ? "" : "; failed with seeds " + record.failedSeeds()));
             for (long seed : record.failedSeeds()) {
-                replays.add("make " + record.labPart() + ("reference".equals(impl) ? " IMPL=reference" : "")
-                        + " TEST=" + record.name() + " SEED=" + seed);
+                replays.add(Replay.command(record.labPart(), impl, record.name(), OptionalLong.of(seed)));
             }
         }
         if (records.isEmpty()) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -137,21 +138,13 @@ class ClusterKitTest {
                 new Class<?>[] {ExtensionContext.class}, (proxy, called, args) -> switch (called.getName()) {
                     case "getTags" -> Set.of("lab2b");
                     case "getRequiredTestMethod" -> method;
+                    case "getConfigurationParameter" -> Seeds.PROPERTY.equals(args[0])
+                            ? Optional.of(Long.toString(seed)) : Optional.empty();
                     default -> throw new UnsupportedOperationException(called.getName());
                 });
-        String savedSeed = System.getProperty(Seeds.PROPERTY);
-        System.setProperty(Seeds.PROPERTY, Long.toString(seed));
-        try {
-            Throwable rethrown = catchThrowable(() -> new ReplayOnFailure().handleTestExecutionException(context, failure));
-            assertThat(rethrown).isSameAs(failure);
-            return Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage)
-                    .filter(text -> text.startsWith("Replay")).findFirst().orElseThrow();
-        } finally {
-            if (savedSeed == null) {
-                System.clearProperty(Seeds.PROPERTY);
-            } else {
-                System.setProperty(Seeds.PROPERTY, savedSeed);
-            }
-        }
+        Throwable rethrown = catchThrowable(() -> new ReplayOnFailure().handleTestExecutionException(context, failure));
+        assertThat(rethrown).isSameAs(failure);
+        return Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage)
+                .filter(text -> text.startsWith("Replay")).findFirst().orElseThrow();
     }
 }

@@ -1,0 +1,71 @@
+package tinykv.labs;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+
+/**
+ * Makes the running test's configuration parameter {@code tinykv.seed} the seed {@link Seeds#current()}
+ * returns, around every piece of the test's own code (constructor, lifecycle methods, the test), on the
+ * thread that runs it. So a seed travels with the launcher request that runs the test, never through a
+ * system property set by the runner.
+ *
+ * <p>Registered for every test through {@code META-INF/services} (JUnit's extension auto-detection).
+ */
+public final class SeedParameter implements InvocationInterceptor {
+
+    @Override
+    public <T> T interceptTestClassConstructor(Invocation<T> invocation,
+            ReflectiveInvocationContext<Constructor<T>> call, ExtensionContext context) throws Throwable {
+        return withSeed(invocation, context);
+    }
+
+    @Override
+    public void interceptBeforeAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        withSeed(invocation, context);
+    }
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        withSeed(invocation, context);
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        withSeed(invocation, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        withSeed(invocation, context);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        withSeed(invocation, context);
+    }
+
+    @Override
+    public void interceptAfterAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+            ExtensionContext context) throws Throwable {
+        withSeed(invocation, context);
+    }
+
+    /** The seed of the test (or class) the context belongs to. */
+    public static long seedOf(ExtensionContext context) {
+        return Seeds.parse(context.getConfigurationParameter(Seeds.PROPERTY));
+    }
+
+    private static <T> T withSeed(Invocation<T> invocation, ExtensionContext context) throws Throwable {
+        try (Seeds.Scope scope = Seeds.use(seedOf(context))) {
+            return invocation.proceed();
+        }
+    }
+}
