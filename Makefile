@@ -110,7 +110,7 @@ help: ## List the targets
 	@echo
 	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n [JOBS=m], CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
 	@echo "Grading: LAB=2b (one part) or LAB=2a (a lab), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
-	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds)"
+	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds); JOBS=n parts at once (default: the cores)"
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
 	@echo "Example: make lab2b RUNS=20$(if $(INSTRUCTOR), IMPL=reference)"
 
@@ -163,7 +163,7 @@ grade: ## Grade every lab part (or LAB=2b): console table, target/grade/results.
 
 # The flags every grade takes from make's variables (an empty one keeps the grader's default).
 grade_flags = --lab '$(LAB)' --seeds $(SEEDS) --salt '$(SALT)' --heap '$(HEAP)' --test-timeout '$(TEST_TIMEOUT)' \
-  --part-timeout '$(PART_TIMEOUT)' --budget '$(BUDGET)'
+  --part-timeout '$(PART_TIMEOUT)' --budget '$(BUDGET)' --jobs '$(JOBS)'
 
 coverage: ## JaCoCo HTML report of the student classes each part's tests reach (LAB=2aa): target/coverage/<part>/
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=$(IMPL) -pl grading -am

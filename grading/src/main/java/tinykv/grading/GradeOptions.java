@@ -28,21 +28,23 @@ import tinykv.labs.LabPart;
  * @param coverage     attach each part's line coverage of the student classes (needs the JaCoCo agent)
  * @param forStudents  the report goes to students before the due date (batch grading, Gradescope): visible
  *                     tests carry no captured output, and the summary counts only visible tests
+ * @param jobs         how many lab parts are graded at once, each in its own forks (JOBS; default: one per
+ *                     core, as many as the memory holds; 0 in {@link #defaults()} until a build decides)
  */
 public record GradeOptions(String impl, List<LabPart> labs, int seeds, String salt, Path out, String heap,
         Duration partTimeout, Duration testTimeout, Duration budget, boolean requireFull, List<String> tags,
-        Optional<Path> compileError, boolean coverage, boolean forStudents) {
+        Optional<Path> compileError, boolean coverage, boolean forStudents, int jobs) {
 
     public static final String DEFAULT_SALT = "tinykv-labs";
 
     public static GradeOptions defaults() {
         return new GradeOptions("skeleton", List.of(), 3, DEFAULT_SALT, Path.of("target", "grade"), "1g",
                 Duration.ofMinutes(20), Duration.ofSeconds(60), Duration.ofHours(3), false, List.of(LabPart.allTags()),
-                Optional.empty(), false, false);
+                Optional.empty(), false, false, 0);
     }
 
     /**
-     * Flags: --impl --lab --seeds --salt --out --heap --part-timeout --test-timeout --budget (seconds)
+     * Flags: --impl --lab --seeds --salt --out --heap --part-timeout --test-timeout --budget (seconds) --jobs
      * --tags, --compile-error FILE, and the switches --require-full --coverage --for-students. A flag given
      * an empty value keeps its default, so make can pass every variable whether set or not.
      */
@@ -103,6 +105,7 @@ public record GradeOptions(String impl, List<LabPart> labs, int seeds, String sa
         Optional<Path> compileError;
         boolean coverage;
         boolean forStudents;
+        int jobs;
 
         Builder(GradeOptions o) {
             impl = o.impl;
@@ -119,6 +122,7 @@ public record GradeOptions(String impl, List<LabPart> labs, int seeds, String sa
             compileError = o.compileError;
             coverage = o.coverage;
             forStudents = o.forStudents;
+            jobs = o.jobs;
         }
 
         void set(String flag, String v) {
@@ -134,13 +138,20 @@ public record GradeOptions(String impl, List<LabPart> labs, int seeds, String sa
                 case "--budget" -> budget = Duration.ofSeconds(positive(flag, v));
                 case "--tags" -> tags = List.of(v.split(","));
                 case "--compile-error" -> compileError = Optional.of(Path.of(v));
+                case "--jobs" -> jobs = positive(flag, v);
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
 
         GradeOptions build() {
+            if (jobs == 0) { // not given: one per core, as many as fit
+                jobs = Math.min(Runtime.getRuntime().availableProcessors(),
+                        JobsFit.fitting(heap, JobsFit.physicalMemory()));
+            } else {
+                JobsFit.check(jobs, heap);
+            }
             return new GradeOptions(impl, labs, seeds, salt, out, heap, partTimeout, testTimeout, budget, requireFull,
-                    tags, compileError, coverage, forStudents);
+                    tags, compileError, coverage, forStudents, jobs);
         }
     }
 

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -95,12 +99,42 @@ public final class Grader {
             return gradeWithout(byPart, Verdict.DOES_NOT_COMPILE, "The submission does not compile:\n"
                     + Lines.cap(Files.readString(options.compileError().get(), StandardCharsets.UTF_8), 6_000), start);
         }
-        List<Reports.PartLine> parts = new ArrayList<>();
         PartRunner runner = new PartRunner(options, classpath, work);
-        for (Map.Entry<String, List<PlannedTest>> part : byPart.entrySet()) {
-            parts.add(gradePart(runner, part.getKey(), part.getValue(), deadline));
+        return report(gradeParts(runner, byPart, deadline), notes, start);
+    }
+
+    /**
+     * Grades the parts, up to {@code JOBS} at once (each part in forks of its own, so the verdicts are those of a
+     * run one part at a time); the lines come in part order, each as soon as its part and those before it are done.
+     */
+    private List<Reports.PartLine> gradeParts(PartRunner runner, Map<String, List<PlannedTest>> byPart, long deadline)
+            throws IOException {
+        int jobs = Math.max(1, Math.min(options.jobs(), byPart.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        try {
+            List<Future<Reports.PartLine>> graded = new ArrayList<>();
+            for (Map.Entry<String, List<PlannedTest>> part : byPart.entrySet()) {
+                graded.add(pool.submit(() -> gradePart(runner, part.getKey(), part.getValue(), deadline)));
+            }
+            List<Reports.PartLine> parts = new ArrayList<>();
+            for (Future<Reports.PartLine> part : graded) {
+                Reports.PartLine line = part.get();
+                System.out.printf("graded %s: %d tests in %d s%n", line.part(), line.tests().size(),
+                        line.time().toSeconds());
+                parts.add(line);
+            }
+            return parts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while grading", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("grading a part failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
-        return report(parts, notes, start);
     }
 
     /**
@@ -155,7 +189,6 @@ public final class Grader {
     Reports.PartLine gradePart(PartRunner runner, String part, List<PlannedTest> tests, long deadline)
             throws IOException {
         long partStart = System.nanoTime();
-        System.out.printf("grading %s (%d tests)...%n", part, tests.size());
         List<PartRunner.Run> runs = new ArrayList<>();
         for (PlannedTest test : tests) {
             if (test.seeded()) {

@@ -1,6 +1,7 @@
 package tinykv.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -162,10 +163,42 @@ class GraderTest {
     }
 
     @Test
+    @DisplayName("JOBS=2 grades two parts at once and writes the results.json JOBS=1 writes, times aside")
+    void jobsChangeNoResult(@TempDir Path one, @TempDir Path two) throws IOException {
+        for (Path out : List.of(one, two)) {
+            new Grader(GradeOptions.parse("--tags", "fixture-students,fixture-quick", "--out", out.toString(),
+                    "--heap", "64m", "--test-timeout", "10", "--jobs", out == one ? "1" : "2"), testClasspath(), "")
+                    .grade();
+        }
+        assertThat(withoutTimes(two.resolve("results.json"))).as("results.json with JOBS=2")
+                .isEqualTo(withoutTimes(one.resolve("results.json")))
+                .contains("fixture-quick").contains("fixture-students");
+    }
+
+    @Test
+    @DisplayName("JOBS that the machine's memory cannot hold is refused with what would fit")
+    void jobsThatDoNotFitAreRefused() {
+        assertThatThrownBy(() -> JobsFit.check(8, "1g", 3L << 30))
+                .hasMessageContaining("JOBS=8 does not fit: 8 forks with HEAP=1g need 8.0 GiB, and this machine has"
+                        + " 3.0 GiB; JOBS=3 fits");
+        JobsFit.check(3, "1g", 3L << 30);
+        assertThat(JobsFit.fitting("700m", 3L << 30)).isEqualTo(4);
+    }
+
+    /** A results.json with its times and durations blanked: what JOBS may change. */
+    private static String withoutTimes(Path results) throws IOException {
+        String where = results.getParent().toString();
+        return Files.readString(results).replace(where, "OUT")
+                .replaceAll("\"(execution_time|time|duration)\": [0-9.]+", "\"$1\": _")
+                .replaceAll("[0-9.]+ ?s\\b", "_s");
+    }
+
+    @Test
     @DisplayName("the grade's time budget ends the running part and leaves later parts not run, with a results file")
     void timeBudget(@TempDir Path budgetOut) throws IOException {
         GradeOptions options = GradeOptions.parse("--tags", "fixture-hang,fixture-students", "--out",
-                budgetOut.toString(), "--heap", "64m", "--test-timeout", "60", "--part-timeout", "100", "--budget", "4");
+                budgetOut.toString(), "--heap", "64m", "--test-timeout", "60", "--part-timeout", "100", "--budget", "4",
+                "--jobs", "1"); // one part at a time: the second is never reached
         long start = System.nanoTime();
         Grader.Report spent = new Grader(options, testClasspath()).grade();
         assertThat((System.nanoTime() - start) / 1e9).as("seconds the grader took").isLessThan(30);
