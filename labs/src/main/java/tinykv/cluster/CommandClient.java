@@ -48,6 +48,8 @@ final class CommandClient {
     private static final long REGION_POLL_MS = 20;
 
     private final StoreProcesses stores;
+    /** Every command handed to a store, until answered: the answer checks. */
+    private final CallbackLedger ledger;
     private final MockSchedulerClient scheduler;
     private final Log log;
     private final Simulator sim;
@@ -56,8 +58,10 @@ final class CommandClient {
     /** The peer this client last sent a command to, for the report when a request gives up. */
     private Peer lastTarget;
 
-    CommandClient(Simulator sim, StoreProcesses stores, MockSchedulerClient scheduler, Log log, String owner) {
+    CommandClient(Simulator sim, StoreProcesses stores, MockSchedulerClient scheduler, CallbackLedger ledger, Log log,
+            String owner) {
         this.sim = sim;
+        this.ledger = ledger;
         this.stores = stores;
         this.scheduler = scheduler;
         this.log = log;
@@ -101,6 +105,7 @@ final class CommandClient {
                         timer.cancel();
                         then.accept(Optional.of(result));
                     }));
+            ledger.track(storeId, raftStore, request, callback);
             raftStore.sendCommand(request, callback);
         });
     }

@@ -1,11 +1,13 @@
 package tinykv.sim;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -72,6 +74,9 @@ public final class Simulator {
     private final Map<Long, StoreLoop> stores = new TreeMap<>();
     private final Map<Long, Integer> incarnations = new TreeMap<>();
     private final Map<String, Runnable> invariants = new LinkedHashMap<>();
+    /** What must happen once the event under way has ended, before the invariants look (a crash's clean-up). */
+    private final List<Runnable> afterThisEvent = new ArrayList<>();
+    private SimEvent current;
     private final long wallStartNanos = System.nanoTime();
     private long now;
     private long nextSequence;
@@ -185,6 +190,33 @@ public final class Simulator {
         invariants.put(Objects.requireNonNull(invariantName, "invariantName"), Objects.requireNonNull(check, "check"));
     }
 
+    /**
+     * Runs {@code task} as soon as the event under way has ended (however it ended), before the invariants are
+     * checked; at once if no event is running. For a crash point: the store stops mid-event, its clean-up
+     * (closing engines) waits until its code is off the stack.
+     */
+    public void afterThisEvent(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (current == null) {
+            task.run();
+        } else {
+            afterThisEvent.add(task);
+        }
+    }
+
+    /** The owner of the event under way ("store 3", "client 2"), or empty between events. */
+    public Optional<String> currentOwner() {
+        return current == null ? Optional.empty() : Optional.of(current.owner);
+    }
+
+    /**
+     * Records something that happened inside the event under way (a store crashing at a crash point) in the
+     * trace: it shows in failure reports among the last events, and enters the fingerprint.
+     */
+    public void note(String owner, String what) {
+        trace.record(now, Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(what, "what"));
+    }
+
     // ---- Running ----
 
     /** Runs every event up to {@code now + duration}, then leaves the clock there. */
@@ -256,6 +288,7 @@ public final class Simulator {
                 SimEvent event = queue.poll();
                 if (event.isLive()) {
                     runOne(event);
+                    runAfterThisEvent(event);
                     checkInvariants(event);
                     if (holds(condition)) {
                         return true;
@@ -282,12 +315,30 @@ public final class Simulator {
                     + "simulated cluster never went quiet and no condition held", limits.wallClock().toMillis(),
                     trace.count()), null);
         }
+        current = event;
         try {
             event.task.run();
+        } catch (StoreCrash crash) {
+            // A crash point stopped the store here: the event ends, the run goes on.
         } catch (SimulationFailure nested) {
             throw nested;
         } catch (RuntimeException | Error e) {
             throw fail(event.owner + " failed while running \"" + event.what + "\"", e);
+        } finally {
+            current = null;
+        }
+    }
+
+    private void runAfterThisEvent(SimEvent after) {
+        while (!afterThisEvent.isEmpty()) {
+            Runnable task = afterThisEvent.remove(0);
+            try {
+                task.run();
+            } catch (SimulationFailure nested) {
+                throw nested;
+            } catch (RuntimeException | Error e) {
+                throw fail("what had to follow " + after.owner + "'s \"" + after.what + "\" failed", e);
+            }
         }
     }
 
