@@ -160,6 +160,11 @@ public final class Cluster implements AutoCloseable {
         return scheduler.regions().stream().map(Region::getId).collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** The commands handed to stores until answered (for the checks' kit tests). */
+    CallbackLedger ledger() {
+        return ledger;
+    }
+
     /** The store processes, for the crash schedules of the workloads. */
     StoreProcesses processes() {
         return stores;

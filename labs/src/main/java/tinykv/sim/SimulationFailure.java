@@ -16,8 +16,8 @@ public final class SimulationFailure extends AssertionError {
     private final long virtualTime;
 
     SimulationFailure(String headline, long seed, long virtualTime, List<EventTrace.Entry> lastEvents,
-            Throwable cause) {
-        super(report(headline, seed, virtualTime, lastEvents, cause), cause);
+            List<String> notes, Throwable cause) {
+        super(report(headline, seed, virtualTime, lastEvents, notes, cause), cause);
         this.seed = seed;
         this.virtualTime = virtualTime;
     }
@@ -33,7 +33,7 @@ public final class SimulationFailure extends AssertionError {
     }
 
     private static String report(String headline, long seed, long virtualTime, List<EventTrace.Entry> lastEvents,
-            Throwable cause) {
+            List<String> notes, Throwable cause) {
         StringBuilder report = new StringBuilder(headline);
         report.append(String.format(Locale.ROOT, "%n  at virtual time %.3fs, seed %d", virtualTime / 1000.0, seed));
         // The raftstore names its region and peer in exception messages; show every message of the chain.
@@ -44,6 +44,10 @@ public final class SimulationFailure extends AssertionError {
                 lastEvents.size()));
         for (EventTrace.Entry event : lastEvents) {
             report.append(String.format(Locale.ROOT, "%n    %s", event));
+        }
+        if (!notes.isEmpty()) {
+            report.append(String.format(Locale.ROOT, "%n  the last %d notes (crash points taken), oldest first:", notes.size()));
+            notes.forEach(note -> report.append(String.format(Locale.ROOT, "%n    %s", note)));
         }
         report.append(String.format(Locale.ROOT, "%n  replay with SEED=%d (the exact command is printed below)", seed));
         return report.toString();

@@ -1,6 +1,7 @@
 package tinykv.sim;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,8 @@ public final class Simulator {
 
     /** The wall clock is checked every this many events: often enough, and nanoTime stays off the hot path. */
     private static final int WALL_CLOCK_CHECK_INTERVAL = 1024;
+    /** How many of the latest notes a failure report lists. */
+    private static final int MAX_NOTES = 10;
 
     private final long seed;
     private final Limits limits;
@@ -77,6 +80,8 @@ public final class Simulator {
     /** What must happen once the event under way has ended, before the invariants look (a crash's clean-up). */
     private final List<Runnable> afterThisEvent = new ArrayList<>();
     private SimEvent current;
+    /** The latest notes (crash points taken), for failure reports: they may be far behind the last events. */
+    private final ArrayDeque<String> notes = new ArrayDeque<>();
     private final long wallStartNanos = System.nanoTime();
     private long now;
     private long nextSequence;
@@ -215,6 +220,10 @@ public final class Simulator {
      */
     public void note(String owner, String what) {
         trace.record(now, Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(what, "what"));
+        if (notes.size() == MAX_NOTES) {
+            notes.removeFirst();
+        }
+        notes.addLast(String.format(Locale.ROOT, "[%9.3fs] %-10s %s", now / 1000.0, owner, what));
     }
 
     // ---- Running ----
@@ -364,7 +373,7 @@ public final class Simulator {
 
     /** Records and returns the failure; the simulator refuses to run after it. */
     private SimulationFailure fail(String headline, Throwable cause) {
-        failure = new SimulationFailure(headline, seed, now, trace.recent(), cause);
+        failure = new SimulationFailure(headline, seed, now, trace.recent(), List.copyOf(notes), cause);
         return failure;
     }
 
