@@ -35,7 +35,7 @@ final class CallbackLedger {
     static final String ANSWERED = "once the cluster is quiet, every command a running store took is answered";
 
     /** A command a store took, not yet answered. */
-    private record Taken(long storeId, int incarnation, long regionId, String what, long sinceMs) {}
+    private record Taken(long storeId, int incarnation, RaftCmdRequest request, long sinceMs) {}
 
     private final Simulator sim;
     private final StoreProcesses stores;
@@ -51,8 +51,7 @@ final class CallbackLedger {
 
     /** The store {@code storeId} (running as {@code raftStore}) takes {@code request}; answers go to {@code callback}. */
     void track(long storeId, RaftStore raftStore, RaftCmdRequest request, Callback callback) {
-        long regionId = request.getHeader().getRegionId();
-        unanswered.put(callback, new Taken(storeId, stores.incarnation(storeId), regionId, describe(request), sim.now()));
+        unanswered.put(callback, new Taken(storeId, stores.incarnation(storeId), request, sim.now()));
         callback.whenDone(done -> answered(storeId, raftStore, request, done));
     }
 
@@ -98,7 +97,8 @@ final class CallbackLedger {
                 || stores.incarnation(taken.storeId()) != taken.incarnation());
         List<String> missing = new ArrayList<>();
         for (Taken taken : unanswered.values()) {
-            missing.add(taken.what() + " of region " + taken.regionId() + " taken by store " + taken.storeId()
+            missing.add(describe(taken.request()) + " of region " + taken.request().getHeader().getRegionId()
+                    + " taken by store " + taken.storeId()
                     + " at " + taken.sinceMs() / 1000.0 + "s");
         }
         if (!missing.isEmpty()) {

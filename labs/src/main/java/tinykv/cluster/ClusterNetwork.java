@@ -3,6 +3,7 @@ package tinykv.cluster;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.raftstore.Transport;
 import tinykv.kv.raftstore.snap.SnapshotTraffic;
@@ -49,7 +50,7 @@ final class ClusterNetwork {
             public void sendSnapshotTraffic(long toStore, SnapshotTraffic traffic) {
                 snapshotNetwork.send(storeId, toStore, traffic, delivered -> running.apply(toStore)
                         .ifPresent(raftStore -> raftStore.receiveSnapshotTraffic(storeId, delivered)));
-                observer.sentSnapshotTraffic(describeTraffic(traffic));
+                observer.sentSnapshotTraffic(() -> describeTraffic(traffic));
             }
         };
     }
@@ -58,7 +59,8 @@ final class ClusterNetwork {
     interface SendObserver {
         void sent(RaftMessage message);
 
-        void sentSnapshotTraffic(String what);
+        /** {@code what} describes the chunk or acknowledgement, when asked (most sends are not crash points). */
+        void sentSnapshotTraffic(Supplier<String> what);
     }
 
     // ---- filters ---------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package tinykv.cluster;
 
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import tinykv.kv.engine.Engine;
 import tinykv.kv.engine.WriteObserver;
 import tinykv.proto.eraftpb.MessageType;
@@ -67,20 +68,26 @@ final class CrashPoints implements WriteObserver {
 
     @Override
     public void afterWrite(Engine engine) {
-        point("its write to the " + engine.name(), false);
+        if (counts()) {
+            point(() -> "its write to the " + engine.name(), false);
+        }
     }
 
     /** After a raft message left the store. */
     void afterSend(RaftMessage message) {
-        MessageType type = message.getMessage().getMsgType();
-        boolean ack = type == MessageType.MsgRequestVoteResponse || type == MessageType.MsgAppendResponse;
-        point("it sent " + type + " to peer " + message.getToPeer().getId() + " of region " + message.getRegionId()
-                + " in term " + message.getMessage().getTerm(), ack);
+        if (counts()) {
+            MessageType type = message.getMessage().getMsgType();
+            boolean ack = type == MessageType.MsgRequestVoteResponse || type == MessageType.MsgAppendResponse;
+            point(() -> "it sent " + type + " to peer " + message.getToPeer().getId() + " of region "
+                    + message.getRegionId() + " in term " + message.getMessage().getTerm(), ack);
+        }
     }
 
     /** After a snapshot chunk or acknowledgement left the store. */
-    void afterSnapshotTraffic(String what) {
-        point("it sent " + what, false);
+    void afterSnapshotTraffic(Supplier<String> what) {
+        if (counts()) {
+            point(() -> "it sent " + what.get(), false);
+        }
     }
 
     @Override
@@ -91,15 +98,17 @@ final class CrashPoints implements WriteObserver {
         }
     }
 
-    private void point(String what, boolean ack) {
-        if (plan == null || down || !sim.currentOwner().map(owner::equals).orElse(false)) {
-            return;
-        }
+    /** Whether this is a crash point of an armed store, in an event of its own; unarmed, one compare. */
+    private boolean counts() {
+        return plan != null && !down && sim.currentOwner().map(owner::equals).orElse(false);
+    }
+
+    private void point(Supplier<String> what, boolean ack) {
         seen++;
         if (!(plan.afterAck() && ack) && seen < plan.points()) {
             return;
         }
-        String where = "after " + what + " (crash point " + seen + " of the plan: " + plan + ")";
+        String where = "after " + what.get() + " (crash point " + seen + " of the plan: " + plan + ")";
         plan = null;
         if (holding) {
             heldCrash = where;

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.Bootstrap;
 import tinykv.kv.raftstore.RaftStore;
@@ -224,7 +225,7 @@ final class StoreProcesses {
                     }
 
                     @Override
-                    public void sentSnapshotTraffic(String what) {
+                    public void sentSnapshotTraffic(Supplier<String> what) {
                         node.crashPoints.afterSnapshotTraffic(what);
                     }
                 }), scheduler);
