@@ -96,8 +96,10 @@ final class CommandClient {
             callback.whenDone(done -> sim.schedule(CLIENT_HOP_MS, owner,
                     "answer from region " + regionId + " on store " + storeId, () -> {
                         CommandResult result = new CommandResult(done.response(), done.snapshot());
-                        // A store that stopped since has closed the engines a reader would read.
-                        if (finished[0] || stores.incarnation(storeId) != incarnation) {
+                        // A store that stopped since has closed the engines a reader would read (it may be
+                        // down and not yet restarted: a crash point fell after the answer, in the same instant).
+                        boolean readerLost = done.snapshot().isPresent() && stores.running(storeId).isEmpty();
+                        if (finished[0] || stores.incarnation(storeId) != incarnation || readerLost) {
                             result.discard();
                             return;
                         }
