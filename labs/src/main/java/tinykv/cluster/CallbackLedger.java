@@ -41,7 +41,7 @@ final class CallbackLedger {
     private final StoreProcesses stores;
     /** In the order the commands were taken (a linked map over identity-compared callbacks: deterministic). */
     private final Map<Callback, Taken> unanswered = new LinkedHashMap<>();
-    /** "store/region" to the highest applied index a successful answer there was given at. */
+    /** "store/region/peer" to the highest applied index a successful answer of that peer was given at. */
     private final Map<String, Long> answeredAt = new HashMap<>();
 
     CallbackLedger(Simulator sim, StoreProcesses stores) {
@@ -56,8 +56,8 @@ final class CallbackLedger {
     }
 
     /** The highest applied index store {@code storeId} had answered a command of the region at, if any. */
-    OptionalLong answeredAppliedIndex(long storeId, long regionId) {
-        Long index = answeredAt.get(storeId + "/" + regionId);
+    OptionalLong answeredAppliedIndex(long storeId, long regionId, long peerId) {
+        Long index = answeredAt.get(storeId + "/" + regionId + "/" + peerId);
         return index == null ? OptionalLong.empty() : OptionalLong.of(index);
     }
 
@@ -87,7 +87,8 @@ final class CallbackLedger {
                         + "engine does not hold the key: write the batch, then answer " + when());
             }
         }
-        answeredAt.merge(storeId + "/" + regionId, inMemory.getAsLong(), Math::max);
+        answeredAt.merge(storeId + "/" + regionId + "/" + request.getHeader().getPeer().getId(), inMemory.getAsLong(),
+                Math::max);
     }
 
     /** Fails, naming up to five of them, if a command a store took in its current incarnation is unanswered. */

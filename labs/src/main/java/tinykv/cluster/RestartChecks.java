@@ -8,9 +8,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import tinykv.kv.engine.Engines;
+import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.raftstore.meta.MetaStates;
 import tinykv.proto.eraftpb.HardState;
 import tinykv.proto.eraftpb.MessageType;
+import tinykv.proto.metapb.Peer;
 import tinykv.proto.raft_serverpb.PeerState;
 import tinykv.proto.raft_serverpb.RaftApplyState;
 import tinykv.proto.raft_serverpb.RaftLocalState;
@@ -39,7 +41,7 @@ final class RestartChecks {
 
     private final CallbackLedger ledger;
     private final Supplier<Set<Long>> knownRegions;
-    /** "store/region" to the latest vote the store's peer granted (sent), for the region. */
+    /** "store/region/peer" to the latest vote that peer granted (a peer removed and added again is a new one). */
     private final Map<String, Vote> votes = new HashMap<>();
     private final Set<Long> regionsSeen = new TreeSet<>();
 
@@ -54,7 +56,7 @@ final class RestartChecks {
             return;
         }
         regionsSeen.add(message.getRegionId());
-        votes.merge(storeId + "/" + message.getRegionId(),
+        votes.merge(storeId + "/" + message.getRegionId() + "/" + message.getFromPeer().getId(),
                 new Vote(message.getMessage().getTerm(), message.getToPeer().getId()),
                 (before, now) -> now.term() >= before.term() ? now : before);
     }
@@ -64,31 +66,33 @@ final class RestartChecks {
         Set<Long> regions = new TreeSet<>(knownRegions.get());
         regions.addAll(regionsSeen);
         for (long regionId : regions) {
-            boolean live = MetaStates.regionLocalState(engines.kv(), regionId)
-                    .map(state -> state.getState() != PeerState.Tombstone).orElse(false);
+            Optional<Long> peerId = MetaStates.regionLocalState(engines.kv(), regionId)
+                    .filter(state -> state.getState() != PeerState.Tombstone)
+                    .flatMap(state -> RegionChecks.findPeer(state.getRegion(), storeId)).map(Peer::getId);
             Optional<RaftLocalState> raftState = MetaStates.raftLocalState(engines.raft(), regionId);
             Optional<RaftApplyState> applyState = MetaStates.applyState(engines.kv(), regionId);
-            if (live && raftState.isPresent() && applyState.isPresent()) {
-                checkPeer(storeId, regionId, raftState.get(), applyState.get());
+            if (peerId.isPresent() && raftState.isPresent() && applyState.isPresent()) {
+                checkPeer(storeId, regionId, peerId.get(), raftState.get(), applyState.get());
             }
         }
     }
 
-    private void checkPeer(long storeId, long regionId, RaftLocalState raftState, RaftApplyState applyState) {
-        String peer = "region " + regionId + " on store " + storeId;
+    private void checkPeer(long storeId, long regionId, long peerId, RaftLocalState raftState,
+            RaftApplyState applyState) {
+        String peer = "region " + regionId + " on store " + storeId + " (peer " + peerId + ")";
         HardState hardState = raftState.getHardState();
         RestartState.problem(hardState, raftState.getLastIndex(), raftState.getLastTerm(), applyState.getAppliedIndex())
                 .ifPresent(problem -> {
                     throw new AssertionError(PERSISTED_STATE + ": " + peer + ": " + problem);
                 });
-        Vote vote = votes.get(storeId + "/" + regionId);
+        Vote vote = votes.get(storeId + "/" + regionId + "/" + peerId);
         if (vote != null && (hardState.getTerm() < vote.term()
                 || hardState.getTerm() == vote.term() && hardState.getVote() != vote.candidate())) {
             throw new AssertionError(PERSISTED_STATE + ": " + peer + " granted its vote to peer " + vote.candidate()
                     + " in term " + vote.term() + ", but its persisted hard state is term " + hardState.getTerm()
                     + ", vote " + hardState.getVote() + ": persist the vote before the response leaves");
         }
-        OptionalLong answered = ledger.answeredAppliedIndex(storeId, regionId);
+        OptionalLong answered = ledger.answeredAppliedIndex(storeId, regionId, peerId);
         if (answered.isPresent() && applyState.getAppliedIndex() < answered.getAsLong()) {
             throw new AssertionError(APPLIED_NOT_BACK + ": " + peer + " had applied index " + answered.getAsLong()
                     + " when it last answered a command, but restarts from applied index "
