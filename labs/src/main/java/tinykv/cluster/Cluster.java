@@ -3,6 +3,9 @@ package tinykv.cluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.PeerStatus;
@@ -45,6 +48,7 @@ public final class Cluster implements AutoCloseable {
     private final StoreProcesses stores;
     private final ClusterRequests requests;
     private final EngineChecks checks;
+    private final CallbackLedger ledger;
     /** The harness's own log lines (LOG_LEVEL=...), stamped with virtual time like the raftstore's. */
     private final Log log;
 
@@ -62,9 +66,13 @@ public final class Cluster implements AutoCloseable {
         this.log = Log.of(sim.newLoop("cluster"), "");
         this.network = new ClusterNetwork(sim, log);
         this.stores = new StoreProcesses(count, config, sim, scheduler, network, log);
+        this.ledger = new CallbackLedger(sim, stores);
         this.requests = new ClusterRequests(sim, scheduler, newCommandClient("client"));
         this.checks = new EngineChecks(sim, stores, requests);
         new RegionInvariants(stores.storeIds(), stores::running).install(sim);
+        RestartChecks restartChecks = new RestartChecks(ledger, this::knownRegionIds);
+        stores.onSend(restartChecks::sent);
+        stores.checkOnRestart(restartChecks::check);
     }
 
     /**
@@ -186,7 +194,37 @@ public final class Cluster implements AutoCloseable {
     }
 
     private CommandClient newCommandClient(String name) {
-        return new CommandClient(sim, stores, scheduler, log, name);
+        return new CommandClient(sim, stores, scheduler, ledger, log, name);
+    }
+
+    private Set<Long> knownRegionIds() {
+        return scheduler.regions().stream().map(Region::getId).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The commands handed to stores until answered (for the checks' kit tests). */
+    CallbackLedger ledger() {
+        return ledger;
+    }
+
+    /** The store processes, for the crash schedules of the workloads. */
+    StoreProcesses processes() {
+        return stores;
+    }
+
+    // ---- checks at quiet points, and for runs without faults -------------------------------------------------
+
+    /**
+     * At a quiet point (the clients idle, nothing in flight that a client waits for): every command a running
+     * store took has been answered, and no store has an engine snapshot, iterator or region reader open.
+     */
+    public void checkQuiet() {
+        ledger.checkAllAnswered();
+        checks.checkNoOpenResources();
+    }
+
+    /** From now on, for a run with no fault injected: no region's term moves after its first leader. */
+    public void checkNoTermChurn() {
+        stores.onSend(new TermStability(sim)::sent);
     }
 
     // ---- network -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package tinykv.cluster;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.raftstore.Transport;
 import tinykv.kv.raftstore.snap.SnapshotTraffic;
@@ -35,21 +36,31 @@ final class ClusterNetwork {
      * The transport of store {@code storeId}'s raftstore: what it sends goes through the filters, and arrives
      * at the raftstore {@code running} names for the receiving store, if it runs by then.
      */
-    Transport transportFrom(long storeId, LongFunction<Optional<RaftStore>> running) {
+    Transport transportFrom(long storeId, LongFunction<Optional<RaftStore>> running, SendObserver observer) {
         return new Transport() {
             @Override
             public void send(RaftMessage message) {
                 network.send(storeId, message.getToPeer().getStoreId(), message,
                         delivered -> running.apply(delivered.getToPeer().getStoreId())
                                 .ifPresent(raftStore -> raftStore.receive(delivered)));
+                observer.sent(message);
             }
 
             @Override
             public void sendSnapshotTraffic(long toStore, SnapshotTraffic traffic) {
                 snapshotNetwork.send(storeId, toStore, traffic, delivered -> running.apply(toStore)
                         .ifPresent(raftStore -> raftStore.receiveSnapshotTraffic(storeId, delivered)));
+                observer.sentSnapshotTraffic(() -> describeTraffic(traffic));
             }
         };
+    }
+
+    /** Hears each message once it has left its store: the crash points and the checks that watch votes. */
+    interface SendObserver {
+        void sent(RaftMessage message);
+
+        /** {@code what} describes the chunk or acknowledgement, when asked (most sends are not crash points). */
+        void sentSnapshotTraffic(Supplier<String> what);
     }
 
     // ---- filters ---------------------------------------------------------------------------------------

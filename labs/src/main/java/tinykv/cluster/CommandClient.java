@@ -50,6 +50,8 @@ final class CommandClient {
     private static final long REGION_POLL_MS = 20;
 
     private final StoreProcesses stores;
+    /** Every command handed to a store, until answered: the answer checks. */
+    private final CallbackLedger ledger;
     private final TestScheduler scheduler;
     private final Log log;
     private final Simulator sim;
@@ -63,8 +65,10 @@ final class CommandClient {
      */
     private final Map<Long, Peer> knownLeaders = new HashMap<>();
 
-    CommandClient(Simulator sim, StoreProcesses stores, TestScheduler scheduler, Log log, String owner) {
+    CommandClient(Simulator sim, StoreProcesses stores, TestScheduler scheduler, CallbackLedger ledger, Log log,
+            String owner) {
         this.sim = sim;
+        this.ledger = ledger;
         this.stores = stores;
         this.scheduler = scheduler;
         this.log = log;
@@ -99,8 +103,10 @@ final class CommandClient {
             callback.whenDone(done -> sim.schedule(CLIENT_HOP_MS, owner,
                     "answer from region " + regionId + " on store " + storeId, () -> {
                         CommandResult result = new CommandResult(done.response(), done.snapshot());
-                        // A store that stopped since has closed the engines a reader would read.
-                        if (finished[0] || stores.incarnation(storeId) != incarnation) {
+                        // A store that stopped since has closed the engines a reader would read (it may be
+                        // down and not yet restarted: a crash point fell after the answer, in the same instant).
+                        boolean readerLost = done.snapshot().isPresent() && stores.running(storeId).isEmpty();
+                        if (finished[0] || stores.incarnation(storeId) != incarnation || readerLost) {
                             result.discard();
                             return;
                         }
@@ -108,6 +114,7 @@ final class CommandClient {
                         timer.cancel();
                         then.accept(Optional.of(result));
                     }));
+            ledger.track(storeId, raftStore, request, callback);
             raftStore.sendCommand(request, callback);
         });
     }

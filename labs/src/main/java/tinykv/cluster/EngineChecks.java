@@ -104,6 +104,22 @@ final class EngineChecks {
         }
     }
 
+    static final String NO_OPEN_RESOURCES = "once the cluster is quiet, no engine snapshot, iterator or region "
+            + "reader is left open";
+
+    /** {@link #NO_OPEN_RESOURCES} on every running store: what a handling opens, it closes (or hands on, once). */
+    void checkNoOpenResources() {
+        for (long storeId : stores.runningStoreIds()) {
+            Engines engines = stores.engines(storeId);
+            int open = engines.kv().openResourceCount() + engines.raft().openResourceCount();
+            if (open > 0) {
+                throw new AssertionError(NO_OPEN_RESOURCES + ": store " + storeId + " has " + open + " open ("
+                        + engines.kv().openResourceCount() + " on its kv engine, " + engines.raft().openResourceCount()
+                        + " on its raft engine): close every iterator and snapshot with try-with-resources " + when());
+            }
+        }
+    }
+
     /**
      * The running store holds a peer of exactly the regions the scheduler has a peer of on it, each with the
      * scheduler's range and epoch (the store caught up on every split and membership change).

@@ -56,6 +56,19 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
         /** Every store stops after each round and restarts an election timeout later (TinyKV's {@code crash}). */
         CRASH,
         /**
+         * Every store crashes once while the clients run, each at a crash point of its own inside its work (its
+         * k-th engine write or send from a random moment, or right after it votes or acknowledges appends), and
+         * all restart together at the round's end: TinyKV's persist scenario, cut inside the handlings.
+         */
+        CRASH_POINTS,
+        /**
+         * One store at a time crashes at a crash point while the clients run and restarts one to two election
+         * timeouts later, while the others go on serving.
+         */
+        CRASH_ONE,
+        /** Like {@link #CRASH_ONE}, with up to two of the five stores down at once (a minority). */
+        CRASH_MINORITY,
+        /**
          * The stores are split in two at random every election timeout plus up to 200 ms while the clients
          * run (TinyKV's {@code partitions}).
          */
@@ -129,10 +142,16 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
         long operations = 0;
         try (Cluster cluster = new Cluster(STORES, config, sim)) {
             cluster.start();
+            if (options.isEmpty()) {
+                cluster.checkNoTermChurn(); // nothing injected: a leader, once elected, keeps its term
+            }
             Duration electionTimeout = config.electionTimeout();
             sim.runFor(electionTimeout.multipliedBy(2)); // let a leader be elected
             for (int round = 0; round < rounds; round++) {
                 operations += runRound(cluster, round, electionTimeout, check);
+            }
+            if (check) {
+                cluster.checkQuiet();
             }
             long snapshotsSent = cluster.storeIds().stream()
                     .mapToLong(store -> cluster.snapshotStats(store).transfersCompleted()).sum();
@@ -169,6 +188,10 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
             chaos = new NetworkChaos(cluster, has(Option.UNRELIABLE), has(Option.PARTITIONS), electionTimeout);
             chaos.start();
         }
+        CrashSchedule crashes = crashSchedule(cluster);
+        if (crashes != null) {
+            crashes.start(ROUND_LENGTH);
+        }
         ConfChanger confChanger = null;
         if (has(Option.CONF_CHANGE)) {
             sim.runFor(CONF_CHANGE_START);
@@ -177,6 +200,9 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
         }
         sim.runFor(ROUND_LENGTH);
         appenders.forEach(AppendClient::stop);
+        if (crashes != null) {
+            crashes.stop(); // every store back up, so that the clients can finish
+        }
         if (confChanger != null) {
             confChanger.stop(); // an order under way still has to finish in time
         }
@@ -224,6 +250,17 @@ public record GenericTest(int clients, Set<Option> options, int maxRaftLog) {
             }
         }
         return operations;
+    }
+
+    /** The schedule of crashes inside handlings the options ask for, or null for none. */
+    private CrashSchedule crashSchedule(Cluster cluster) {
+        if (has(Option.CRASH_POINTS)) {
+            return CrashSchedule.everyStore(cluster);
+        }
+        if (has(Option.CRASH_MINORITY)) {
+            return CrashSchedule.minority(cluster, (STORES - 1) / 2);
+        }
+        return has(Option.CRASH_ONE) ? CrashSchedule.minority(cluster, 1) : null;
     }
 
     private static void checkAndDelete(Cluster cluster, AppendClient appender) {

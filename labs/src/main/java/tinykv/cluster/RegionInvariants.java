@@ -98,7 +98,8 @@ final class RegionInvariants {
         }
     }
 
-    private void checkLeaders(List<PeerStatus> peers) {
+    /** The one-leader check alone, on statuses a test makes up (its kit test). */
+    void checkLeaders(List<PeerStatus> peers) {
         for (PeerStatus peer : peers) {
             if (!peer.leader()) {
                 continue;

@@ -2,10 +2,14 @@ package tinykv.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import tinykv.kv.engine.Engines;
 import tinykv.kv.raftstore.Bootstrap;
 import tinykv.kv.raftstore.RaftStore;
@@ -14,6 +18,7 @@ import tinykv.kv.raftstore.snap.SnapManager;
 import tinykv.proto.metapb.Region;
 import tinykv.proto.metapb.RegionEpoch;
 import tinykv.proto.metapb.Store;
+import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.runtime.Log;
 import tinykv.sim.Simulator;
 import tinykv.sim.StoreLoop;
@@ -30,19 +35,26 @@ final class StoreProcesses {
     private final ClusterNetwork network;
     private final Log log;
     private final Map<Long, StoreNode> stores = new TreeMap<>();
+    /** Told of every raft message a store sends (the checks that watch votes). */
+    private final List<BiConsumer<Long, RaftMessage>> sendListeners = new ArrayList<>();
+    /** Run on a stopped store's engines as it restarts, before its raftstore reads them. */
+    private final List<BiConsumer<Long, Engines>> restartChecks = new ArrayList<>();
+    private final List<LongConsumer> crashListeners = new ArrayList<>();
 
     /** One store: where its data lives, and while it runs, its loop and raftstore. */
-    private static final class StoreNode {
+    private final class StoreNode {
         final long storeId;
+        final CrashPoints crashPoints;
         final StoreStorage storage;
         Engines engines;
         StoreLoop loop;
         RaftStore raftStore;
         int incarnation;
 
-        StoreNode(long storeId, StoreStorage storage) {
+        StoreNode(long storeId) {
             this.storeId = storeId;
-            this.storage = storage;
+            this.crashPoints = new CrashPoints(storeId, sim, where -> crashHere(this, where));
+            this.storage = StoreStorage.create(storeId, crashPoints);
         }
 
         boolean isRunning() {
@@ -74,7 +86,7 @@ final class StoreProcesses {
         Region.Builder firstRegion = Region.newBuilder().setId(1).setRegionEpoch(RegionEpoch.newBuilder()
                 .setVersion(Bootstrap.INIT_EPOCH_VERSION).setConfVer(Bootstrap.INIT_EPOCH_CONF_VERSION));
         for (long storeId = 1; storeId <= count; storeId++) {
-            StoreNode node = new StoreNode(storeId, StoreStorage.create(storeId));
+            StoreNode node = new StoreNode(storeId);
             stores.put(storeId, node);
             node.engines = node.storage.open();
             Bootstrap.bootstrapStore(node.engines, clusterId, storeId);
@@ -138,8 +150,69 @@ final class StoreProcesses {
             throw new IllegalStateException("store " + storeId + " is already running");
         }
         log.warn("start store %d", storeId);
+        node.crashPoints.restarted();
         node.engines = node.storage.open();
+        for (BiConsumer<Long, Engines> check : restartChecks) {
+            check.accept(storeId, node.engines);
+        }
         startRaftStore(node);
+    }
+
+    // ---- crashes inside a handling ---------------------------------------------------------------------------
+
+    /** Store {@code storeId} will crash in the middle of a handling, as {@code plan} says. */
+    void armCrash(long storeId, CrashPlan plan) {
+        StoreNode node = node(storeId);
+        if (!node.isRunning()) {
+            throw new IllegalStateException("store " + storeId + " is not running: it cannot crash");
+        }
+        log.info("store %d will crash %s", storeId, plan);
+        node.crashPoints.arm(plan);
+    }
+
+    /** Whether the store has a crash armed that has not come yet. */
+    boolean isCrashArmed(long storeId) {
+        return node(storeId).crashPoints.isArmed();
+    }
+
+    /** Every crash armed and not yet come is called off. */
+    void disarmCrashes() {
+        stores.values().forEach(node -> node.crashPoints.disarm());
+    }
+
+    /** Runs {@code listener} with the store's id each time a store stops at a crash point. */
+    void onCrash(LongConsumer listener) {
+        crashListeners.add(listener);
+    }
+
+    /** Runs {@code listener} on every raft message a store sends, once it has left. */
+    void onSend(BiConsumer<Long, RaftMessage> listener) {
+        sendListeners.add(listener);
+    }
+
+    /** Runs {@code check} on a store's engines each time it restarts, before its raftstore reads them. */
+    void checkOnRestart(BiConsumer<Long, Engines> check) {
+        restartChecks.add(check);
+    }
+
+    /**
+     * A crash point came: the loop halts now (what the store still sends is lost, its timers and mail are
+     * dropped); its raftstore stops and its engines close once its code is off the stack. Printed, and noted in
+     * the trace, so that a failure report says where each store stopped.
+     */
+    private void crashHere(StoreNode node, String where) {
+        String line = String.format(Locale.ROOT, "store %d crashed at %.3fs %s", node.storeId, sim.now() / 1000.0,
+                where);
+        System.out.println("[crash] " + line + " (seed " + sim.seed() + ")");
+        sim.note("store " + node.storeId, "crash " + where);
+        log.warn("%s", line);
+        node.loop.halt();
+        sim.afterThisEvent(() -> {
+            if (node.isRunning()) {
+                stop(node);
+            }
+            crashListeners.forEach(listener -> listener.accept(node.storeId));
+        });
     }
 
     private void stop(StoreNode node) {
@@ -157,7 +230,18 @@ final class StoreProcesses {
         node.incarnation++;
         node.loop = sim.restartStore(node.storeId);
         RaftStore raftStore = new RaftStore(config, node.engines, node.loop,
-                network.transportFrom(node.storeId, this::running), scheduler.clientOfStore(node.storeId));
+                network.transportFrom(node.storeId, this::running, new ClusterNetwork.SendObserver() {
+                    @Override
+                    public void sent(RaftMessage message) {
+                        sendListeners.forEach(listener -> listener.accept(node.storeId, message));
+                        node.crashPoints.afterSend(message);
+                    }
+
+                    @Override
+                    public void sentSnapshotTraffic(Supplier<String> what) {
+                        node.crashPoints.afterSnapshotTraffic(what);
+                    }
+                }), scheduler.clientOfStore(node.storeId));
         node.raftStore = raftStore;
         raftStore.start();
     }

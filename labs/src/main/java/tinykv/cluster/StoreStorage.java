@@ -3,6 +3,7 @@ package tinykv.cluster;
 import java.util.Optional;
 import tinykv.kv.engine.EngineLocation;
 import tinykv.kv.engine.Engines;
+import tinykv.kv.engine.WriteObserver;
 import tinykv.kv.raftstore.meta.Keys;
 
 /**
@@ -17,8 +18,11 @@ final class StoreStorage {
         this.location = location;
     }
 
-    static StoreStorage create(long storeId) {
-        return new StoreStorage(EngineLocation.inMemory("store " + storeId));
+    /** A store's storage, whose engines tell {@code observer} of every write (its crash points). */
+    static StoreStorage create(long storeId, WriteObserver observer) {
+        EngineLocation location = EngineLocation.inMemory("store " + storeId);
+        location.observeWrites(observer);
+        return new StoreStorage(location);
     }
 
     /** Opens the store's engines on what it wrote before (nothing, the first time). */

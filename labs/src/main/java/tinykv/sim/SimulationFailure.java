@@ -16,8 +16,8 @@ public final class SimulationFailure extends AssertionError {
     private final long virtualTime;
 
     SimulationFailure(String headline, long seed, long virtualTime, List<EventTrace.Entry> lastEvents,
-            Throwable cause) {
-        super(report(headline, seed, virtualTime, lastEvents, cause), cause);
+            List<String> notes, Throwable cause) {
+        super(report(headline, seed, virtualTime, lastEvents, notes, cause), cause);
         this.seed = seed;
         this.virtualTime = virtualTime;
     }
@@ -37,7 +37,7 @@ public final class SimulationFailure extends AssertionError {
      * happened: who was running what, the virtual time and seed, the rest of the cause chain, the last events.
      */
     private static String report(String headline, long seed, long virtualTime, List<EventTrace.Entry> lastEvents,
-            Throwable cause) {
+            List<String> notes, Throwable cause) {
         StringBuilder report = new StringBuilder();
         if (cause == null) {
             report.append(headline);
@@ -53,6 +53,10 @@ public final class SimulationFailure extends AssertionError {
                 lastEvents.size()));
         for (EventTrace.Entry event : lastEvents) {
             report.append(String.format(Locale.ROOT, "%n    %s", event));
+        }
+        if (!notes.isEmpty()) {
+            report.append(String.format(Locale.ROOT, "%n  the last %d notes (crash points taken), oldest first:", notes.size()));
+            notes.forEach(note -> report.append(String.format(Locale.ROOT, "%n    %s", note)));
         }
         report.append(String.format(Locale.ROOT, "%n  replay with SEED=%d (the exact command is printed below)", seed));
         return report.toString();

@@ -1,11 +1,14 @@
 package tinykv.sim;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -63,6 +66,9 @@ public final class Simulator {
         }
     }
 
+    /** How many of the latest notes a failure report lists. */
+    private static final int MAX_NOTES = 10;
+
     private final long seed;
     private final Limits limits;
     private final PriorityQueue<SimEvent> queue = new PriorityQueue<>();
@@ -71,6 +77,11 @@ public final class Simulator {
     private final Map<Long, StoreLoop> stores = new TreeMap<>();
     private final Map<Long, Integer> incarnations = new TreeMap<>();
     private final Map<String, Runnable> invariants = new LinkedHashMap<>();
+    /** What must happen once the event under way has ended, before the invariants look (a crash's clean-up). */
+    private final List<Runnable> afterThisEvent = new ArrayList<>();
+    private SimEvent current;
+    /** The latest notes (crash points taken), for failure reports: they may be far behind the last events. */
+    private final ArrayDeque<String> notes = new ArrayDeque<>();
     private final long wallStartNanos = System.nanoTime();
     private long now;
     private long nextSequence;
@@ -184,6 +195,37 @@ public final class Simulator {
         invariants.put(Objects.requireNonNull(invariantName, "invariantName"), Objects.requireNonNull(check, "check"));
     }
 
+    /**
+     * Runs {@code task} as soon as the event under way has ended (however it ended), before the invariants are
+     * checked; at once if no event is running. For a crash point: the store stops mid-event, its clean-up
+     * (closing engines) waits until its code is off the stack.
+     */
+    public void afterThisEvent(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (current == null) {
+            task.run();
+        } else {
+            afterThisEvent.add(task);
+        }
+    }
+
+    /** The owner of the event under way ("store 3", "client 2"), or empty between events. */
+    public Optional<String> currentOwner() {
+        return current == null ? Optional.empty() : Optional.of(current.owner);
+    }
+
+    /**
+     * Records something that happened inside the event under way (a store crashing at a crash point) in the
+     * trace: it shows in failure reports among the last events, and enters the fingerprint.
+     */
+    public void note(String owner, String what) {
+        trace.record(now, Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(what, "what"));
+        if (notes.size() == MAX_NOTES) {
+            notes.removeFirst();
+        }
+        notes.addLast(String.format(Locale.ROOT, "[%9.3fs] %-10s %s", now / 1000.0, owner, what));
+    }
+
     // ---- Running ----
 
     /** Runs every event up to {@code now + duration}, then leaves the clock there. */
@@ -255,6 +297,7 @@ public final class Simulator {
                 SimEvent event = queue.poll();
                 if (event.isLive()) {
                     runOne(event);
+                    runAfterThisEvent(event);
                     checkInvariants(event);
                     if (holds(condition)) {
                         return true;
@@ -281,12 +324,30 @@ public final class Simulator {
                     + "simulated cluster never went quiet and no condition held (a message storm, or a loop of "
                     + "timers that never ends?)", limits.maxEvents(), now / 1000.0), null);
         }
+        current = event;
         try {
             event.task.run();
+        } catch (StoreCrash crash) {
+            // A crash point stopped the store here: the event ends, the run goes on.
         } catch (SimulationFailure nested) {
             throw nested;
         } catch (RuntimeException | Error e) {
             throw fail(event.owner + " failed while running \"" + event.what + "\"", e);
+        } finally {
+            current = null;
+        }
+    }
+
+    private void runAfterThisEvent(SimEvent after) {
+        while (!afterThisEvent.isEmpty()) {
+            Runnable task = afterThisEvent.remove(0);
+            try {
+                task.run();
+            } catch (SimulationFailure nested) {
+                throw nested;
+            } catch (RuntimeException | Error e) {
+                throw fail("what had to follow " + after.owner + "'s \"" + after.what + "\" failed", e);
+            }
         }
     }
 
@@ -320,7 +381,7 @@ public final class Simulator {
 
     /** Records and returns the failure; the simulator refuses to run after it. */
     private SimulationFailure fail(String headline, Throwable cause) {
-        failure = new SimulationFailure(headline, seed, now, trace.recent(), cause);
+        failure = new SimulationFailure(headline, seed, now, trace.recent(), List.copyOf(notes), cause);
         return failure;
     }
 

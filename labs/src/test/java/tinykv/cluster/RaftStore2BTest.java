@@ -2,6 +2,8 @@ package tinykv.cluster;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static tinykv.cluster.GenericTest.Option.CRASH;
+import static tinykv.cluster.GenericTest.Option.CRASH_ONE;
+import static tinykv.cluster.GenericTest.Option.CRASH_POINTS;
 import static tinykv.cluster.GenericTest.Option.PARTITIONS;
 import static tinykv.cluster.GenericTest.Option.UNRELIABLE;
 import static tinykv.cluster.GenericTest.clients;
@@ -42,6 +44,24 @@ class RaftStore2BTest {
     @DisplayName("one client puts and scans (TestBasic2B)")
     void basic2B(TestInfo info) {
         generic(info, clients(1));
+    }
+
+    /**
+     * Our own: TinyKV's persist scenario (every store crashes and restarts), but each store stops at a crash
+     * point inside its work, drawn from the seed: after one of its engine writes or sends, or right after it
+     * voted or acknowledged appends. Data and apply state in one batch, persist before send: nothing is lost.
+     */
+    @Test
+    @DisplayName("five clients while every store crashes in the middle of its work (crash points)")
+    void persistCrashPoints2B(TestInfo info) {
+        generic(info, clients(5).with(CRASH_POINTS));
+    }
+
+    /** Our own: one store at a time crashes at a crash point and restarts while the other four serve. */
+    @Test
+    @DisplayName("five clients while one store at a time crashes at a crash point and restarts")
+    void oneStoreCrashes2B(TestInfo info) {
+        generic(info, clients(5).with(CRASH_ONE));
     }
 
     @Test

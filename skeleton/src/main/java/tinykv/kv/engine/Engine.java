@@ -40,14 +40,18 @@ public final class Engine implements EngineReader, AutoCloseable {
     private final ColumnFamilyOptions columnFamilyOptions;
     private final Map<String, ColumnFamilyHandle> columnFamilies;
     private final ReadOptions readOptions = new ReadOptions();
-    // No sync: a store stop in the tests is a clean close, and syncing would only cost time.
+    // No sync: a write that returned is kept across a simulated crash (the in-memory files outlive it), and
+    // syncing would only cost time.
     private final WriteOptions writeOptions = new WriteOptions().setSync(false);
     private final OwnedResources openSnapshotsAndIterators = new OwnedResources();
+    /** Hears every write: where a test harness places its crash points. */
+    private final WriteObserver observer;
     private boolean closed;
 
     private Engine(String name, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions columnFamilyOptions,
-            Map<String, ColumnFamilyHandle> columnFamilies) {
+            Map<String, ColumnFamilyHandle> columnFamilies, WriteObserver observer) {
         this.name = name;
+        this.observer = observer;
         this.db = db;
         this.dbOptions = dbOptions;
         this.columnFamilyOptions = columnFamilyOptions;
@@ -60,8 +64,9 @@ public final class Engine implements EngineReader, AutoCloseable {
      * @param name          for messages, e.g. {@code "kv of store 3"}
      * @param env           RocksDB's in-memory Env, or null for the real file system
      * @param columnFamilies the column families it has; the same list every time it is opened
+     * @param observer      told of every write ({@link WriteObserver#NONE} outside tests)
      */
-    static Engine open(String name, Path directory, List<String> columnFamilies, Env env) {
+    static Engine open(String name, Path directory, List<String> columnFamilies, Env env, WriteObserver observer) {
         RocksDB.loadLibrary();
         if (env == null) {
             createDirectories(directory);
@@ -79,7 +84,7 @@ public final class Engine implements EngineReader, AutoCloseable {
             for (int i = 0; i < columnFamilies.size(); i++) {
                 byName.put(columnFamilies.get(i), handles.get(i));
             }
-            return new Engine(name, db, dbOptions, cfOptions, byName);
+            return new Engine(name, db, dbOptions, cfOptions, byName, requireNonNull(observer, "observer"));
         } catch (RocksDBException e) {
             handles.forEach(ColumnFamilyHandle::close);
             cfOptions.close();
@@ -131,6 +136,7 @@ public final class Engine implements EngineReader, AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        observer.beforeWrite(this);
         List<ColumnFamilyHandle> handles = new ArrayList<>(batch.size());
         for (WriteBatch.Change change : batch.changes()) {
             handles.add(handle(change.cf()));
@@ -143,6 +149,7 @@ public final class Engine implements EngineReader, AutoCloseable {
         } catch (RocksDBException e) {
             throw new EngineException("write to engine " + name + " failed", e);
         }
+        observer.afterWrite(this); // outside the try: a simulated crash is not a failed write
     }
 
     /** Sets one key; a one-change {@link #write}. */
@@ -239,7 +246,7 @@ public final class Engine implements EngineReader, AutoCloseable {
     }
 
     /** How many snapshots and iterators are open; for tests that check nothing leaks. */
-    int openResourceCount() {
+    public int openResourceCount() {
         return openSnapshotsAndIterators.count();
     }
 

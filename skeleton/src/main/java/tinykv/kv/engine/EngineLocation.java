@@ -35,6 +35,7 @@ public final class EngineLocation implements AutoCloseable {
     private final boolean deleteOnClose;
     /** The engines open on this location right now, or null. */
     private Engines openEngines;
+    private WriteObserver writeObserver = WriteObserver.NONE;
     private boolean destroyed;
 
     private EngineLocation(String name, Path root, Env memoryEnv, boolean deleteOnClose) {
@@ -91,6 +92,17 @@ public final class EngineLocation implements AutoCloseable {
     }
 
     /**
+     * Has every engine opened on this location from now on tell {@code observer} of its writes (a test
+     * harness's crash points). Set it before the first open; it lasts for the location's life.
+     */
+    public void observeWrites(WriteObserver observer) {
+        if (openEngines != null) {
+            throw new IllegalStateException("set the write observer of " + name + " before its engines open");
+        }
+        this.writeObserver = requireNonNull(observer, "observer");
+    }
+
+    /**
      * Destroys the location: closes the engines if they are still open, then frees the in-memory files or
      * deletes the temporary directory (a directory from {@link #inDirectory} is kept). Closing twice is
      * harmless; opening engines afterwards throws.
@@ -132,6 +144,10 @@ public final class EngineLocation implements AutoCloseable {
 
     Env memoryEnv() {
         return memoryEnv;
+    }
+
+    WriteObserver writeObserver() {
+        return writeObserver;
     }
 
     /** Called before opening: one set of engines at a time, since RocksDB may not open a DB twice. */

@@ -32,10 +32,12 @@ public final class Engines implements AutoCloseable {
         requireNonNull(location, "location");
         location.checkCanOpen();
         String store = location.name();
-        Engine kv = Engine.open("kv of " + store, location.kvDirectory(), ColumnFamilies.KV, location.memoryEnv());
+        Engine kv = Engine.open("kv of " + store, location.kvDirectory(), ColumnFamilies.KV, location.memoryEnv(),
+                location.writeObserver());
         Engine raft;
         try {
-            raft = Engine.open("raft of " + store, location.raftDirectory(), ColumnFamilies.RAFT, location.memoryEnv());
+            raft = Engine.open("raft of " + store, location.raftDirectory(), ColumnFamilies.RAFT, location.memoryEnv(),
+                    location.writeObserver());
         } catch (RuntimeException e) {
             kv.close();
             throw e;
@@ -61,6 +63,11 @@ public final class Engines implements AutoCloseable {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** See {@link WriteObserver#holdCrashesForThisHandling}: the writes from here to the end of this handling go together. */
+    public void holdCrashesForThisHandling(String why) {
+        location.writeObserver().holdCrashesForThisHandling(why);
     }
 
     /** Closes both engines (stops the store); the data stays in the location. Closing twice is harmless. */

@@ -23,6 +23,7 @@ import tinykv.proto.raft_serverpb.RaftApplyState;
 import tinykv.proto.raft_serverpb.RaftLocalState;
 import tinykv.proto.raft_serverpb.RaftSnapshotData;
 import tinykv.proto.raft_serverpb.RegionLocalState;
+import tinykv.raft.RestartState;
 import tinykv.raft.Storage;
 import tinykv.raft.StorageException;
 
@@ -55,10 +56,9 @@ public abstract class PeerStorageBase implements Storage {
         this.tag = tag;
         this.raftState = MetaStates.initRaftLocalState(engines.raft(), region);
         this.applyState = MetaStates.initApplyState(engines.kv(), region);
-        if (raftState.getLastIndex() < applyState.getAppliedIndex()) {
-            throw new IllegalStateException(tag + ": the raft log ends at " + raftState.getLastIndex()
-                    + ", before the applied index " + applyState.getAppliedIndex());
-        }
+        // Every peer starts here, at a restart too: refuse a state that was persisted in the wrong order.
+        RestartState.check(tag, raftState.getHardState(), raftState.getLastIndex(), raftState.getLastTerm(),
+                applyState.getAppliedIndex());
     }
 
     // ---- Storage, for Raft ----

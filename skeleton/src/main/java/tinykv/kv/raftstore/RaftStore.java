@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
 import tinykv.kv.engine.Engines;
@@ -149,6 +150,15 @@ public final class RaftStore {
     /** The Raft state of this store's peer of a region, in one line ({@link Peer#describeState}), for reports. */
     public Optional<String> describePeer(long regionId) {
         return ctx.router().peer(regionId).map(Peer::describeState);
+    }
+
+    /**
+     * The applied index the peer of {@code regionId} on this store holds in memory, which may run ahead of the
+     * one in its engine (for tests' checks); empty if the store has no peer of the region.
+     */
+    public OptionalLong appliedIndex(long regionId) {
+        return ctx.router().peer(regionId).map(peer -> OptionalLong.of(peer.peerStorage().appliedIndex()))
+                .orElse(OptionalLong.empty());
     }
 
     /** Grows whenever a region or a peer's role here changes; the same value means the same statuses. */

@@ -86,6 +86,9 @@ public final class RegionWorker {
     public void applySnapshot(SnapKey key, Region region) {
         SnapshotContent content = snapManager.content(key).orElseThrow(() -> new IllegalStateException(
                 "region " + region.getId() + ": " + key + " is to be applied, but this store does not hold it"));
+        // The data goes here, the apply state and the raft state in the writes that end this handling: no crash
+        // may fall between them (a restart would find a log and an applied index that do not join up).
+        engines.holdCrashesForThisHandling("region " + region.getId() + " applies " + key);
         byte[] start = Keys.dataKey(region.getStartKey().toByteArray());
         byte[] end = Keys.dataEndKey(region.getEndKey().toByteArray());
         WriteBatch batch = new WriteBatch();
