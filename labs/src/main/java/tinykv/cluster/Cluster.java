@@ -69,7 +69,7 @@ public final class Cluster implements AutoCloseable {
         this.ledger = new CallbackLedger(sim, stores);
         this.requests = new ClusterRequests(sim, scheduler, newCommandClient("client"));
         this.checks = new EngineChecks(sim, stores, requests);
-        new RegionInvariants(stores.storeIds(), stores::running).install(sim);
+        new RegionInvariants(stores::storeIds, stores::running).install(sim);
         RestartChecks restartChecks = new RestartChecks(ledger, this::knownRegionIds);
         stores.onSend(restartChecks::sent);
         stores.checkOnRestart(restartChecks::check);

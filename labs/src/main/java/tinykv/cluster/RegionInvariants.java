@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import tinykv.kv.raftstore.PeerStatus;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.storage.KeyRange;
@@ -24,15 +25,16 @@ final class RegionInvariants {
     static final String EPOCH_NEVER_BACK = "a region's epoch never goes back on a store";
     static final String ONE_LEADER_PER_TERM = "at most one leader per region and term";
 
-    private final List<Long> storeIds;
+    /** Asked at every check: the stores exist only once the cluster has started. */
+    private final Supplier<List<Long>> storeIds;
     private final LongFunction<Optional<RaftStore>> running;
     private final Map<Long, Long> seenVersion = new HashMap<>();
     private final Map<Long, Map<Long, RegionEpoch>> epochs = new HashMap<>();
     /** (region, term) to the peer that led it, and on which store. */
     private final Map<String, PeerStatus> leaders = new HashMap<>();
 
-    RegionInvariants(List<Long> storeIds, LongFunction<Optional<RaftStore>> running) {
-        this.storeIds = List.copyOf(storeIds);
+    RegionInvariants(Supplier<List<Long>> storeIds, LongFunction<Optional<RaftStore>> running) {
+        this.storeIds = storeIds;
         this.running = running;
     }
 
@@ -42,7 +44,7 @@ final class RegionInvariants {
     }
 
     void check() {
-        for (long storeId : storeIds) {
+        for (long storeId : storeIds.get()) {
             Optional<RaftStore> store = running.apply(storeId);
             if (store.isEmpty()) {
                 seenVersion.remove(storeId); // a restarted store starts a new count
