@@ -44,6 +44,9 @@ public final class Cluster implements AutoCloseable {
     private final StoreProcesses stores;
     private final ClusterRequests requests;
     private final EngineChecks checks;
+    /** The clients' history and what the stores did, for the linearizability check and the timeline. */
+    private final ClusterRecording recording;
+    private final CommandDelivery delivery = new CommandDelivery();
     /** The harness's own log lines (LOG_LEVEL=...), stamped with virtual time like the raftstore's. */
     private final Log log;
 
@@ -57,11 +60,13 @@ public final class Cluster implements AutoCloseable {
         this.scheduler = new MockSchedulerClient(CLUSTER_ID, count + 1,
                 (what, task) -> sim.schedule(0, "scheduler", what, task));
         this.log = Log.of(sim.newLoop("cluster"), "");
-        this.network = new ClusterNetwork(sim, log);
+        this.recording = new ClusterRecording(sim);
+        this.network = new ClusterNetwork(sim, log, recording.timeline());
         this.stores = new StoreProcesses(count, config, sim, scheduler, network, log);
         this.requests = new ClusterRequests(sim, scheduler, newCommandClient("client"));
         this.checks = new EngineChecks(sim, stores, requests);
         new RegionInvariants(stores.storeIds(), stores::running).install(sim);
+        recording.install(count, stores::running);
     }
 
     /** A cluster of {@code count} stores with TinyKV's test configuration, on a simulator for this run's seed. */
@@ -81,9 +86,17 @@ public final class Cluster implements AutoCloseable {
         stores.start(CLUSTER_ID);
     }
 
-    /** Stops every store and deletes every engine; safe to call after a failure, and more than once. */
+    /**
+     * Stops every store and deletes every engine, then checks the clients' history for linearizability (it
+     * fails if the history is not, or if the check cannot decide); safe to call after a failure, and more than
+     * once.
+     */
     public void shutdown() {
-        stores.shutdown();
+        try {
+            stores.shutdown();
+        } finally {
+            recording.finish();
+        }
     }
 
     @Override
@@ -145,7 +158,12 @@ public final class Cluster implements AutoCloseable {
     }
 
     private CommandClient newCommandClient(String name) {
-        return new CommandClient(sim, stores, scheduler, log, name);
+        return new CommandClient(sim, stores, scheduler, log, name, recording.clients(), delivery);
+    }
+
+    /** Kit tests only: replaces how commands reach a store's raftstore, to build a broken store in test code. */
+    void replaceCommandDelivery(CommandDelivery.Handler handler) {
+        delivery.replace(handler);
     }
 
     // ---- network -----------------------------------------------------------------------------------------
@@ -156,16 +174,19 @@ public final class Cluster implements AutoCloseable {
      */
     public void addFilter(Filter<RaftMessage> filter) {
         network.addFilter(filter);
+        recording.timeline().filterAdded(filter.toString());
     }
 
     /** Adds a filter to the snapshot channel alone; it sees each chunk and acknowledgement. */
     public void addSnapshotFilter(Filter<SnapshotTraffic> filter) {
         network.addSnapshotFilter(filter);
+        recording.timeline().filterAdded("snapshots: " + filter);
     }
 
     /** Removes every filter of the network and of the snapshot channel. */
     public void clearFilters() {
         network.clearFilters();
+        recording.timeline().filtersCleared();
     }
 
     public List<Filter<RaftMessage>> filters() {
