@@ -147,9 +147,10 @@ public final class LinearizabilityChecker {
             S state = model.initial();
             int cursor = next[HEAD];
             while (next[HEAD] != -1) {
-                if (++steps > budget) {
+                if (steps == budget) {
                     return PartOutcome.OUT_OF_BUDGET;
                 }
+                steps++;
                 if (cursor == -1) {
                     throw new IllegalStateException("the search ran off the end of the entry list");
                 }
