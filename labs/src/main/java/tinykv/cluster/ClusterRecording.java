@@ -21,7 +21,8 @@ import tinykv.sim.Simulator;
 /**
  * Records a cluster run for its history check and its timeline: the clients' operations (through
  * {@link ClientHistory}), and after every event, what changed in the stores (roles and terms per region,
- * stops and restarts). A store is looked at only when its {@link RaftStore#statusVersion} moved. When the
+ * stops and restarts), each store at most once per virtual millisecond unless its
+ * {@link RaftStore#statusVersion} moved. When the
  * cluster closes, the history is checked for linearizability and the run is handed to the failure report.
  */
 final class ClusterRecording {
@@ -31,6 +32,7 @@ final class ClusterRecording {
     private final Map<Long, RaftStore> seenStore = new HashMap<>();
     private final Map<Long, Long> seenVersion = new HashMap<>();
     private final Map<Long, Set<Long>> regionsOf = new HashMap<>();
+    private final Map<Long, Long> polledAt = new HashMap<>();
     private boolean finished;
 
     ClusterRecording(Simulator sim) {
@@ -74,9 +76,12 @@ final class ClusterRecording {
             seenVersion.remove(storeId);
             run.timeline().storeUp(storeId);
         }
+        // A role or term changes as a message is stepped, which does not always move statusVersion: look at
+        // least once per virtual millisecond, and at once when the version moved.
         long version = store.get().statusVersion();
         Long seen = seenVersion.put(storeId, version);
-        if (seen != null && seen == version) {
+        Long polled = polledAt.put(storeId, sim.now());
+        if (seen != null && seen == version && polled != null && polled == sim.now()) {
             return;
         }
         Set<Long> now = new HashSet<>();
@@ -104,6 +109,11 @@ final class ClusterRecording {
         finished = true;
         Recordings.add(run);
         CheckResult<KvInput, KvOutput> result = run.check(sim.now());
+        System.out.println(String.format(java.util.Locale.ROOT,
+                "[history] %d operations in %d parts (largest %d), %s after %d steps, checked in %.1f ms",
+                result.operations(), result.parts(), result.largestPart(),
+                result.verdict().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), result.steps(),
+                run.checkNanos() / 1e6));
         if (!result.isLinearizable()) {
             throw new AssertionError(HistoryReport.describe(result, run.history()) + "\n  (seed " + sim.seed()
                     + ", virtual time " + sim.now() / 1000.0 + "s; the timeline below shows it)");
