@@ -32,14 +32,15 @@ final class ClientHistory {
      * continuation that records the answer before handing it on.
      */
     <R> Consumer<R> request(String client, List<Request> requests, java.util.function.Function<R, RaftCmdResponse>
-            response, Consumer<R> then) {
+            response, java.util.function.LongSupplier answeredBy, Consumer<R> then) {
         Optional<KvInput> input = requests.size() == 1 ? input(requests.get(0)) : Optional.empty();
         if (input.isEmpty()) {
             return then;
         }
         int id = recorder.call(client, input.get());
         return result -> {
-            output(input.get(), response.apply(result)).ifPresent(output -> recorder.answer(id, output));
+            output(input.get(), response.apply(result))
+                    .ifPresent(output -> recorder.answer(id, output, answeredBy.getAsLong()));
             then.accept(result);
         };
     }
@@ -49,9 +50,9 @@ final class ClientHistory {
         return recorder.call(client, new KvInput.Scan(KvText.of(start), KvText.of(end)));
     }
 
-    /** The rows a region's part of a scan read, up to {@code coveredEnd} (empty: to the end). */
-    void scanned(int id, List<KvOutput.Row> rows, byte[] coveredEnd) {
-        recorder.answer(id, new KvOutput.Rows(rows, KvText.of(coveredEnd)));
+    /** The rows a region's part of a scan read, up to {@code coveredEnd} (empty: to the end), from a store. */
+    void scanned(int id, List<KvOutput.Row> rows, byte[] coveredEnd, long answeredBy) {
+        recorder.answer(id, new KvOutput.Rows(rows, KvText.of(coveredEnd)), answeredBy);
     }
 
     private static Optional<KvInput> input(Request request) {

@@ -57,6 +57,8 @@ final class CommandClient {
     private final SplittableRandom random;
     private final ClientHistory history;
     private final CommandDelivery delivery;
+    /** The store whose answer this client last took, for the history (which store answered an operation). */
+    private long answeredBy;
     /** The peer this client last sent a command to, for the report when a request gives up. */
     private Peer lastTarget;
 
@@ -106,6 +108,7 @@ final class CommandClient {
                         }
                         finished[0] = true;
                         timer.cancel();
+                        answeredBy = storeId;
                         then.accept(Optional.of(result));
                     }));
             delivery.deliver(storeId, raftStore, request, callback);
@@ -247,7 +250,7 @@ final class CommandClient {
 
     /** {@code then}, after the history has recorded the answer; the call is recorded now. */
     private Consumer<CommandResult> recorded(List<Request> requests, Consumer<CommandResult> then) {
-        return history.request(owner, requests, CommandResult::response, then);
+        return history.request(owner, requests, CommandResult::response, () -> answeredBy, then);
     }
 
     private final class RequestAttempts {
@@ -332,7 +335,7 @@ final class CommandClient {
             }
             byte[] next = region.getEndKey().toByteArray();
             boolean lastPart = next.length == 0 || range.isPastEnd(next);
-            history.scanned(recorded, rows, lastPart ? range.end().toByteArray() : next);
+            history.scanned(recorded, rows, lastPart ? range.end().toByteArray() : next, answeredBy);
             if (next.length == 0) {
                 then.accept(values);
             } else {

@@ -22,9 +22,10 @@ public final class HistoryRecorder {
      *
      * @param callMillis virtual time of the call
      * @param retMillis  virtual time of the answer, or -1 while none has come
+     * @param store      the store that answered, 0 if not known or not answered
      */
     public record Entry(int id, String client, KvInput input, KvOutput output, long callPosition,
-            long retPosition, long callMillis, long retMillis) {
+            long retPosition, long callMillis, long retMillis, long store) {
         public boolean isPending() {
             return output == null;
         }
@@ -37,12 +38,18 @@ public final class HistoryRecorder {
     /** Records a call; returns its id, for {@link #answer}. */
     public int call(String client, KvInput input) {
         int id = entries.size();
-        entries.add(new Entry(id, client, input, null, position++, Operation.PENDING, virtualMillis.getAsLong(), -1));
+        entries.add(new Entry(id, client, input, null, position++, Operation.PENDING, virtualMillis.getAsLong(), -1,
+                0));
         return id;
     }
 
-    /** Records the answer to call {@code id}. */
+    /** Records the answer to call {@code id}, from an unknown store. */
     public void answer(int id, KvOutput output) {
+        answer(id, output, 0);
+    }
+
+    /** Records the answer to call {@code id}, given by store {@code store}. */
+    public void answer(int id, KvOutput output, long store) {
         Objects.requireNonNull(output, "output");
         Entry call = entries.get(id);
         if (!call.isPending()) {
@@ -50,7 +57,7 @@ public final class HistoryRecorder {
                     + ") was answered twice: " + call.output() + ", then " + output);
         }
         entries.set(id, new Entry(id, call.client(), call.input(), output, call.callPosition(), position++,
-                call.callMillis(), virtualMillis.getAsLong()));
+                call.callMillis(), virtualMillis.getAsLong(), store));
     }
 
     /** Every operation recorded so far, in call order; those not answered yet are pending. */

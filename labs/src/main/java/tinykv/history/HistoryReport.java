@@ -45,10 +45,11 @@ public final class HistoryReport {
         }
         for (int i = from; i < Math.min(part.size(), from + MAX_LISTED); i++) {
             HistoryRecorder.Entry entry = entries.get(part.get(i).id());
-            text.append(String.format(Locale.ROOT, "   %s #%d %-9s %s -> %s  [%s, %s]%n",
+            text.append(String.format(Locale.ROOT, "   %s #%d %-9s %s -> %s  [%s, %s]%s%n",
                     entry.id() == stuck.id() ? "!" : linearized.contains(entry.id()) ? "*" : " ", entry.id(),
                     entry.client(), entry.input(), entry.isPending() ? "(no answer)" : entry.output(),
-                    seconds(entry.callMillis()), entry.isPending() ? "..." : seconds(entry.retMillis())));
+                    seconds(entry.callMillis()), entry.isPending() ? "..." : seconds(entry.retMillis()),
+                    entry.store() == 0 ? "" : " store " + entry.store()));
         }
         if (from + MAX_LISTED < part.size()) {
             text.append("    ... ").append(part.size() - from - MAX_LISTED).append(" later operations\n");

@@ -49,7 +49,7 @@ public final class TimelineHtml {
             int client = clients.computeIfAbsent(entry.client(), c -> clients.size());
             ops.add(Json.array().add(entry.id()).add(client).add(kind(entry.input())).add(entry.input().toString())
                     .add(entry.isPending() ? null : brief(entry.output())).add(entry.callMillis())
-                    .add(entry.retMillis()));
+                    .add(entry.retMillis()).add(entry.store()));
         }
         Json stores = Json.array();
         for (ClusterTimeline.StoreSpan span : run.timeline().storeSpans()) {
