@@ -94,9 +94,15 @@ public final class Cluster implements AutoCloseable {
     public void shutdown() {
         try {
             stores.shutdown();
-        } finally {
-            recording.finish();
+        } catch (RuntimeException | Error e) {
+            try {
+                recording.finish();
+            } catch (AssertionError historyFailure) {
+                e.addSuppressed(historyFailure);
+            }
+            throw e;
         }
+        recording.finish();
     }
 
     @Override

@@ -1,14 +1,15 @@
 package tinykv.history;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The key-value store as a sequential specification: puts, gets and deletes on one key of a column family,
@@ -29,23 +30,39 @@ public final class KvModel implements Model<KvInput, KvOutput, KvState> {
         return KvState.EMPTY;
     }
 
+    /** Checks once per operation what {@link #step} then takes for granted. */
     @Override
-    public Optional<KvState> step(KvState state, Operation<KvInput, KvOutput> op) {
+    public void validate(Operation<KvInput, KvOutput> op) {
         Object input = op.input(); // as Object: a history built from raw types may hold anything here
         KvOutput output = op.output();
-        if (input instanceof KvInput.Put put) {
+        if (input instanceof KvInput.Put || input instanceof KvInput.Delete) {
             expect(op, output == null || output instanceof KvOutput.Ack, "an acknowledgement");
+        } else if (input instanceof KvInput.Get) {
+            expect(op, output == null || output instanceof KvOutput.Value, "a value");
+        } else if (input instanceof KvInput.Scan scan) {
+            expect(op, output == null || output instanceof KvOutput.Rows, "rows");
+            if (output instanceof KvOutput.Rows rows) {
+                checkRange(op, scan, rows);
+            }
+        } else {
+            throw unknown(op);
+        }
+    }
+
+    @Override
+    public Optional<KvState> step(KvState state, Operation<KvInput, KvOutput> op) {
+        Object input = op.input();
+        KvOutput output = op.output();
+        if (input instanceof KvInput.Put put) {
             return Optional.of(state.put(put.cf(), put.key(), put.value()));
         }
         if (input instanceof KvInput.Delete delete) {
-            expect(op, output == null || output instanceof KvOutput.Ack, "an acknowledgement");
             return Optional.of(state.delete(delete.cf(), delete.key()));
         }
         if (input instanceof KvInput.Get get) {
             if (output == null) {
                 return Optional.of(state);
             }
-            expect(op, output instanceof KvOutput.Value, "a value");
             String held = state.get(get.cf(), get.key());
             return ((KvOutput.Value) output).value().equals(held == null ? "" : held)
                     ? Optional.of(state) : Optional.empty();
@@ -54,17 +71,10 @@ public final class KvModel implements Model<KvInput, KvOutput, KvState> {
             if (output == null) {
                 return Optional.of(state);
             }
-            expect(op, output instanceof KvOutput.Rows, "rows");
-            return matches(state.range(scan.start(), coveredEnd(op)), ((KvOutput.Rows) output).rows())
-                    ? Optional.of(state) : Optional.empty();
+            KvOutput.Rows rows = (KvOutput.Rows) output;
+            return matches(state.range(scan.start(), rows.end()), rows.rows()) ? Optional.of(state) : Optional.empty();
         }
         throw unknown(op);
-    }
-
-    private static IllegalArgumentException unknown(Operation<?, ?> op) {
-        Object input = op.input();
-        return new IllegalArgumentException("operation " + op.id() + " (" + input + " by " + op.client()
-                + ") is not an operation of the key-value model (put, get, delete, scan)");
     }
 
     @Override
@@ -73,14 +83,18 @@ public final class KvModel implements Model<KvInput, KvOutput, KvState> {
         return input instanceof KvInput.Get || input instanceof KvInput.Scan;
     }
 
+    /** The model's default-family values equal the rows, key by key, in order (without building a string). */
     private static boolean matches(NavigableMap<String, String> held, List<KvOutput.Row> rows) {
         if (held.size() != rows.size()) {
             return false;
         }
+        int prefix = KvState.slot(KvInput.DEFAULT_CF, "").length();
         Iterator<KvOutput.Row> row = rows.iterator();
         for (Map.Entry<String, String> entry : held.entrySet()) {
             KvOutput.Row next = row.next();
-            if (!entry.getKey().equals(KvState.slot(KvInput.DEFAULT_CF, next.key()))
+            String slot = entry.getKey();
+            if (slot.length() - prefix != next.key().length()
+                    || !slot.regionMatches(prefix, next.key(), 0, next.key().length())
                     || !entry.getValue().equals(next.value())) {
                 return false;
             }
@@ -88,12 +102,8 @@ public final class KvModel implements Model<KvInput, KvOutput, KvState> {
         return true;
     }
 
-    /** The end of the keys a scan's answer speaks for: the end of its region's part, else the scan's own end. */
-    private static String coveredEnd(Operation<KvInput, KvOutput> op) {
-        KvInput.Scan scan = (KvInput.Scan) op.input();
-        if (!(op.output() instanceof KvOutput.Rows rows)) {
-            return scan.end();
-        }
+    /** A scan's answer speaks for [start, rows' end), within the scan's own range, and returns keys in it. */
+    private static void checkRange(Operation<KvInput, KvOutput> op, KvInput.Scan scan, KvOutput.Rows rows) {
         String end = rows.end();
         boolean inside = end.isEmpty() ? scan.end().isEmpty()
                 : end.compareTo(scan.start()) >= 0 && (scan.end().isEmpty() || end.compareTo(scan.end()) <= 0);
@@ -102,13 +112,13 @@ public final class KvModel implements Model<KvInput, KvOutput, KvState> {
                     + ") answers for keys up to " + (end.isEmpty() ? "the end" : KvText.quote(end))
                     + ", outside its range");
         }
+        KvInput.Scan covered = new KvInput.Scan(scan.start(), end);
         for (KvOutput.Row row : rows.rows()) {
-            if (!new KvInput.Scan(scan.start(), end).covers(row.key())) {
+            if (!covered.covers(row.key())) {
                 throw new IllegalArgumentException("operation " + op.id() + " (" + op.input() + " by "
                         + op.client() + ") returned key " + KvText.quote(row.key()) + ", outside its range");
             }
         }
-        return end;
     }
 
     private static void expect(Operation<KvInput, KvOutput> op, boolean ok, String what) {
@@ -118,49 +128,91 @@ public final class KvModel implements Model<KvInput, KvOutput, KvState> {
         }
     }
 
+    private static IllegalArgumentException unknown(Operation<?, ?> op) {
+        Object input = op.input();
+        return new IllegalArgumentException("operation " + op.id() + " (" + input + " by " + op.client()
+                + ") is not an operation of the key-value model (put, get, delete, scan)");
+    }
+
     // ---- partition by key --------------------------------------------------------------------------------
 
+    /**
+     * One part per key, except that a scan joins the keys it covers. The default family's keys of the history
+     * are sorted once, so a scan covers a run of them, an interval of indices; overlapping intervals are
+     * merged in one sweep, which keeps this linear in the history however long the scans are.
+     */
     @Override
     public List<List<Operation<KvInput, KvOutput>>> partition(List<Operation<KvInput, KvOutput>> history) {
-        Map<String, Integer> slots = new HashMap<>();
-        TreeSet<String> defaultKeys = new TreeSet<>();
+        // Scans return the same keys again and again: a hash set first, one sort at the end.
+        HashSet<String> keySet = new HashSet<>();
         for (Operation<KvInput, KvOutput> op : history) {
-            Object input = op.input();
-            if (input instanceof KvInput.Scan) {
+            if (op.input() instanceof KvInput.Scan) {
                 if (op.output() instanceof KvOutput.Rows rows) {
-                    rows.rows().forEach(row -> defaultKeys.add(row.key()));
+                    rows.rows().forEach(row -> keySet.add(row.key()));
                 }
             } else {
                 String[] cfKey = cfAndKey(op);
                 if (KvInput.DEFAULT_CF.equals(cfKey[0])) {
-                    defaultKeys.add(cfKey[1]);
+                    keySet.add(cfKey[1]);
                 }
             }
         }
-        UnionFind sets = new UnionFind();
-        List<Integer> setOfOp = new ArrayList<>();
-        for (Operation<KvInput, KvOutput> op : history) {
-            int set;
-            Object input = op.input();
-            if (input instanceof KvInput.Scan scan) {
-                String end = coveredEnd(op);
-                set = sets.add();
-                var covered = end.isEmpty() ? defaultKeys.tailSet(scan.start(), true)
-                        : defaultKeys.subSet(scan.start(), true, end, false);
-                for (String key : covered) {
-                    sets.union(set, slots.computeIfAbsent(KvState.slot(KvInput.DEFAULT_CF, key), k -> sets.add()));
-                }
+        String[] keys = keySet.toArray(new String[0]);
+        Arrays.sort(keys);
+        // Each scan's interval [lo, hi) of key indices; merged, each key index gets its group's first index.
+        int[] lo = new int[history.size()];
+        int[] hi = new int[history.size()];
+        List<Integer> scans = new ArrayList<>();
+        for (int i = 0; i < history.size(); i++) {
+            Operation<KvInput, KvOutput> op = history.get(i);
+            if (op.input() instanceof KvInput.Scan scan) {
+                String end = op.output() instanceof KvOutput.Rows rows ? rows.end() : scan.end();
+                lo[i] = lowerBound(keys, scan.start());
+                hi[i] = end.isEmpty() ? keys.length : lowerBound(keys, end);
+                scans.add(i);
+            }
+        }
+        int[] group = new int[keys.length];
+        Arrays.setAll(group, k -> k);
+        scans.sort((a, b) -> Integer.compare(lo[a], lo[b]));
+        int groupStart = -1;
+        int groupEnd = -1;
+        for (int i : scans) {
+            if (lo[i] >= hi[i]) {
+                continue; // covers no key of the history
+            }
+            if (lo[i] >= groupEnd) {
+                groupStart = lo[i];
+            }
+            for (int k = Math.max(lo[i], groupEnd); k < hi[i]; k++) {
+                group[k] = groupStart;
+            }
+            groupEnd = Math.max(groupEnd, hi[i]);
+        }
+        Map<String, List<Operation<KvInput, KvOutput>>> parts = new LinkedHashMap<>();
+        Map<String, Integer> indexOfKey = new HashMap<>();
+        for (int k = 0; k < keys.length; k++) {
+            indexOfKey.put(keys[k], k);
+        }
+        for (int i = 0; i < history.size(); i++) {
+            Operation<KvInput, KvOutput> op = history.get(i);
+            String part;
+            if (op.input() instanceof KvInput.Scan) {
+                part = lo[i] < hi[i] ? "key " + group[lo[i]] : "scan " + i;
             } else {
                 String[] cfKey = cfAndKey(op);
-                set = slots.computeIfAbsent(KvState.slot(cfKey[0], cfKey[1]), k -> sets.add());
+                part = KvInput.DEFAULT_CF.equals(cfKey[0]) ? "key " + group[indexOfKey.get(cfKey[1])]
+                        : KvState.slot(cfKey[0], cfKey[1]);
             }
-            setOfOp.add(set);
-        }
-        Map<Integer, List<Operation<KvInput, KvOutput>>> parts = new LinkedHashMap<>();
-        for (int i = 0; i < history.size(); i++) {
-            parts.computeIfAbsent(sets.find(setOfOp.get(i)), k -> new ArrayList<>()).add(history.get(i));
+            parts.computeIfAbsent(part, p -> new ArrayList<>()).add(op);
         }
         return List.copyOf(parts.values());
+    }
+
+    /** The index of the first key at or after {@code key}. */
+    private static int lowerBound(String[] keys, String key) {
+        int found = Arrays.binarySearch(keys, key);
+        return found >= 0 ? found : -found - 1;
     }
 
     /** The column family and key of a put, get or delete. */
@@ -176,27 +228,5 @@ public final class KvModel implements Model<KvInput, KvOutput, KvState> {
             return new String[] {delete.cf(), delete.key()};
         }
         throw unknown(op);
-    }
-
-    /** Disjoint sets of integers with path halving; enough for partitions of a few thousand keys. */
-    private static final class UnionFind {
-        private final List<Integer> parent = new ArrayList<>();
-
-        int add() {
-            parent.add(parent.size());
-            return parent.size() - 1;
-        }
-
-        int find(int x) {
-            while (parent.get(x) != x) {
-                parent.set(x, parent.get(parent.get(x)));
-                x = parent.get(x);
-            }
-            return x;
-        }
-
-        void union(int a, int b) {
-            parent.set(find(a), find(b));
-        }
     }
 }

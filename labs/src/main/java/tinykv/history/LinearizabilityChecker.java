@@ -40,6 +40,7 @@ public final class LinearizabilityChecker {
      * the budget.
      *
      * @throws IllegalArgumentException if two operations share an id, or the model rejects an operation
+     *     ({@link Model#validate})
      */
     public static <I, O, S> CheckResult<I, O> check(List<Operation<I, O>> history, Model<I, O, S> model,
             long stepBudget) {
@@ -53,6 +54,7 @@ public final class LinearizabilityChecker {
             if (!ids.add(op.id())) {
                 throw new IllegalArgumentException("two operations of the history have id " + op.id() + ": " + op);
             }
+            model.validate(op);
             if (!(op.isPending() && model.isReadOnly(op))) {
                 kept.add(op);
             }

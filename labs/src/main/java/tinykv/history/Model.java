@@ -19,11 +19,18 @@ public interface Model<I, O, S> {
     S initial();
 
     /**
-     * The state after {@code op} if it can run on {@code state} and give its answer; empty if it cannot. A
-     * pending operation (no answer) can always run, since nothing was seen of it.
+     * Checks once, before the search, that the model knows the operation and that its answer is one the
+     * operation can give (a scan answered with a single value is not); {@link #step} may then take it for
+     * granted.
      *
-     * @throws IllegalArgumentException if the model does not know the operation, or the answer is not one the
-     *     operation can give (a scan answered with a single value); the message names the operation
+     * @throws IllegalArgumentException if not, naming the operation
+     */
+    default void validate(Operation<I, O> op) {}
+
+    /**
+     * The state after {@code op} if it can run on {@code state} and give its answer; empty if it cannot. A
+     * pending operation (no answer) can always run, since nothing was seen of it. Called only on operations
+     * that passed {@link #validate}.
      */
     Optional<S> step(S state, Operation<I, O> op);
 
