@@ -157,8 +157,8 @@ class LinearizabilityCheckerKitTest {
     }
 
     /**
-     * Thousands of small random histories from one seed: up to 7 operations on two keys (puts, gets, deletes,
-     * scans, some without an answer), with answers taken from a real sequential run and then sometimes changed.
+     * Thousands of small random histories from one seed: up to 7 operations on three keys (puts, gets, deletes,
+     * scans of random ranges, some without an answer), with answers taken from a real sequential run and then sometimes changed.
      * The checker and the brute force must agree on each; both verdicts must come up often.
      */
     @Test
@@ -185,7 +185,7 @@ class LinearizabilityCheckerKitTest {
 
     private static List<Operation<KvInput, KvOutput>> randomHistory(SplittableRandom random) {
         int n = 1 + random.nextInt(7);
-        String[] keys = {"a", "b"};
+        String[] keys = {"a", "b", "c"};
         // Each operation takes effect at a random instant inside [call, ret]; the answers are those of the
         // operations run in the order of those instants, so the history starts out linearizable.
         record Planned(int index, long call, long ret, double at, KvInput input) {}
@@ -198,7 +198,7 @@ class LinearizabilityCheckerKitTest {
                 case 0 -> new KvInput.Put(KvInput.DEFAULT_CF, key, "v" + random.nextInt(3));
                 case 1 -> new KvInput.Get(KvInput.DEFAULT_CF, key);
                 case 2 -> new KvInput.Delete(KvInput.DEFAULT_CF, key);
-                default -> new KvInput.Scan("a", random.nextBoolean() ? "" : "b");
+                default -> randomScan(random);
             };
             planned.add(new Planned(i, call, ret, call + random.nextDouble() * (ret - call), input));
         }
@@ -224,6 +224,13 @@ class LinearizabilityCheckerKitTest {
             }
         }
         return ops;
+    }
+
+    /** A scan of a random range of the keys a to c: one key, several, or to the end. */
+    private static KvInput.Scan randomScan(SplittableRandom random) {
+        String start = String.valueOf((char) ('a' + random.nextInt(3)));
+        String end = random.nextInt(3) == 0 ? "" : String.valueOf((char) (start.charAt(0) + 1 + random.nextInt(2)));
+        return new KvInput.Scan(start, end);
     }
 
     /** What the store answers to {@code input} in {@code state}. */
