@@ -64,7 +64,7 @@ endif
 # from there; Maven runs only for protoc and the class path, when a pom or a proto changed.
 define run_labs
 	@$(loop_tool)
-	$(LOOP) --impl $(IMPL) --mvn '$(MVN) $(MVN_FLAGS)' $(if $(RUNS),$(call run_seeds,$(1)),$(call run_once,$(1)))
+	@$(LOOP) --impl $(IMPL) --mvn '$(MVN) $(MVN_FLAGS)' $(if $(RUNS),$(call run_seeds,$(1)),$(call run_once,$(1)))
 endef
 
 run_log = $(if $(LOG_LEVEL),-Dtinykv.log=$(LOG_LEVEL))
@@ -189,19 +189,22 @@ gradescope: handout ## instructor: Gradescope autograder zip: the kit, the hidde
 	cd target/gradescope && zip -qr ../gradescope.zip .
 	@echo "Gradescope autograder: target/gradescope.zip"
 
-# The lab targets print what `mvn surefire:test` prints: the same tests, trees, failures and replay lines
-# (times aside), here for lab 2AC on the skeleton (every test fails at a stub).
-console_tests = awk '/ T E S T S$$/ { n++ } { if (n) block[n] = block[n] $$0 "\n" } END { printf "%s", block[n] }' $(1) \
-  | sed -n '/ T E S T S$$/,/Tests run:/p' | sed -E 's/ - [0-9.]+ s$$//'
+# The lab targets run the tests `mvn surefire:test` runs, with the same verdicts, and print the kit's own console
+# (tinykv.labs.LabConsole): no Maven lines, no escape codes, each failure with its replay line. Here for lab 2AC
+# on the skeleton, where every test fails at a stub.
+console_verdicts = grep -oE '\[(OK|XX|\?\?)\] [A-Za-z0-9_]+' $(1) | sort -u
 console-check:
 	rm -rf target/console-check && mkdir -p target/console-check
 	! $(MVN) $(MVN_FLAGS) -o -pl labs -am test -Dimpl=skeleton -Dgroups=lab2ac > target/console-check/maven.log 2>&1
 	! $(MAKE) --no-print-directory lab2ac MVN='$(MVN) -o' > target/console-check/loop.log 2>&1
-	$(call console_tests,target/console-check/maven.log) > target/console-check/maven.tests
-	$(call console_tests,target/console-check/loop.log) > target/console-check/loop.tests
-	grep -q 'Replay this failure exactly with: make lab2ac' target/console-check/loop.tests
+	$(call console_verdicts,target/console-check/maven.log) > target/console-check/maven.tests
+	$(call console_verdicts,target/console-check/loop.log) > target/console-check/loop.tests
+	test -s target/console-check/loop.tests
 	diff target/console-check/maven.tests target/console-check/loop.tests
-	@echo "console check: make lab2ac printed what mvn surefire:test prints"
+	grep -q '^       Replay this failure exactly with: make lab2ac TEST=' target/console-check/loop.log
+	grep -q '^Lab tests: 0 passed, 2 failed' target/console-check/loop.log
+	! grep -nE '^\[(INFO|ERROR|WARNING)\]|'"$$(printf '\033')" target/console-check/loop.log
+	@echo "console check: make lab2ac ran the tests mvn surefire:test runs, with the same verdicts, in the kit's console"
 
 # Two student kits on one machine, built and graded at the same time, keep their own builds; the lab
 # loop picks up edits, compile errors and signature changes (see tools/clones-check).

@@ -2,7 +2,9 @@ package tinykv.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -61,6 +63,11 @@ final class CommandClient {
     private long answeredBy;
     /** The peer this client last sent a command to, for the report when a request gives up. */
     private Peer lastTarget;
+    /**
+     * The leader of each region as this client last found it (TinyKV's {@code leaders}): the peer that last
+     * answered its command without an error. Dropped on silence or on any error; then the scheduler is asked.
+     */
+    private final Map<Long, Peer> knownLeaders = new HashMap<>();
 
     CommandClient(Simulator sim, StoreProcesses stores, MockSchedulerClient scheduler, Log log, String owner,
             ClientHistory history, CommandDelivery delivery) {
@@ -125,7 +132,12 @@ final class CommandClient {
     void callCommandOnLeader(RaftCmdRequest request, Duration timeout, Consumer<Optional<CommandResult>> then) {
         long start = sim.now();
         long regionId = request.getHeader().getRegionId();
-        leaderOfRegion(regionId, leader -> tryLeader(request, leader, start, timeout, then));
+        Peer known = knownLeaders.get(regionId);
+        if (known != null) {
+            tryLeader(request, Optional.of(known), start, timeout, then);
+        } else {
+            leaderOfRegion(regionId, leader -> tryLeader(request, leader, start, timeout, then));
+        }
     }
 
     private void tryLeader(RaftCmdRequest request, Optional<Peer> leader, long start, Duration timeout,
@@ -140,6 +152,7 @@ final class CommandClient {
         lastTarget = target;
         RaftCmdRequest toLeader = request.toBuilder().setHeader(request.getHeader().toBuilder().setPeer(target)).build();
         callCommand(toLeader, CALL_TIMEOUT, result -> {
+            knownLeaders.remove(regionId);
             if (result.isEmpty()) {
                 leaderOfRegion(regionId, newLeader -> {
                     if (newLeader.isPresent() && !newLeader.get().equals(target)) {
@@ -171,6 +184,9 @@ final class CommandClient {
                     leaderOfRegion(regionId, newLeader -> tryLeader(request, newLeader, start, timeout, then));
                 }
                 return;
+            }
+            if (!result.get().response().getHeader().hasError()) {
+                knownLeaders.put(regionId, target);
             }
             then.accept(result);
         });

@@ -4,19 +4,30 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.TestTag;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TagFilter;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Runs the staged tests of {@code make lab2aa} and friends in this JVM, as Maven Surefire would from
  * {@code mvn -pl labs surefire:test -Dgroups=TAGS}: the same test classes (Surefire's default name patterns,
- * in the order of the class directory), the same tag expression, and the same console (see
- * {@link SurefireConsole}). The fast path of the lab targets ({@code tools/loop}) calls it once the
+ * in the order of the class directory) and the same tag expression, with the kit's own console (see
+ * {@link LabConsole}). The fast path of the lab targets ({@code tools/loop}) calls it once the
  * classes are up to date.
  *
  * <p>Arguments: {@code TEST_CLASSES_DIR TAG_EXPRESSION REPORTS_DIR [--fail-if-no-tests]}. Returns the exit
@@ -41,15 +52,39 @@ public final class LabLauncher {
         for (String className : testClassNames(testClasses.toFile(), "")) {
             selectors.add(selectClass(className));
         }
-        SurefireConsole console = new SurefireConsole(System.out, reports);
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
+        LabConsole console = new LabConsole(System.out, reports);
+        // The console counts and summarises itself: the listeners registered for every JVM (LabSummary) stay out.
+        LauncherConfig config = LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
+        LauncherFactory.create(config).execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
                 .filters(TagFilter.includeTags(tags)).build(), console);
-        console.printResults();
-        if (console.testsRun() == 0 && failIfNoTests) {
-            System.out.println("[ERROR] No tests were executed!");
-            return 1;
+        if (console.testsRun() == 0) {
+            List<String> wanted = TestNameFilter.requestedNames();
+            System.out.println(wanted.isEmpty() ? "No test of " + tags + " in this kit."
+                    : TestNameHints.explain(wanted, tags, partsByTest(selectors)));
+            return failIfNoTests ? 1 : 0;
+        }
+        if (!tags.equals(SeedRuns.WRAPPER_TAG)) {
+            console.printSummary(); // RUNS= prints its own report, per test and seed; the wrapper is not a lab test
         }
         return console.allPassed() ? 0 : 1;
+    }
+
+    /** Every staged test method's name with its lab parts, found without the tag and name filters. */
+    private static Map<String, Set<String>> partsByTest(List<DiscoverySelector> selectors) {
+        LauncherConfig config = LauncherConfig.builder().enablePostDiscoveryFilterAutoRegistration(false).build();
+        TestPlan plan = LauncherFactory.create(config).discover(
+                LauncherDiscoveryRequestBuilder.request().selectors(selectors).build());
+        Map<String, Set<String>> parts = new TreeMap<>();
+        Deque<TestIdentifier> pending = new ArrayDeque<>(plan.getRoots());
+        while (!pending.isEmpty()) {
+            TestIdentifier id = pending.pop();
+            pending.addAll(plan.getChildren(id));
+            if (id.getSource().orElse(null) instanceof MethodSource method) {
+                id.getTags().stream().map(TestTag::getName).filter(tag -> tag.startsWith("lab"))
+                        .forEach(tag -> parts.computeIfAbsent(method.getMethodName(), name -> new TreeSet<>()).add(tag));
+            }
+        }
+        return parts;
     }
 
     /** Walks the directory in its own listing order, depth first, as Surefire's scanner does. */

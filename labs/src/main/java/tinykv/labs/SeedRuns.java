@@ -27,6 +27,8 @@ public final class SeedRuns {
     public static final String RUNS = "tinykv.runs";
     public static final String TAGS = "tinykv.runs.tags";
     public static final String TEST = "tinykv.runs.test";
+    /** The tag of the one test that runs the seeds ({@code make lab2b RUNS=n} runs only it). */
+    public static final String WRAPPER_TAG = "runs";
 
     /** How one test fared over the seeds. */
     public record TestRecord(String name, String labPart, List<Long> failedSeeds, int runs) {}

@@ -1,6 +1,7 @@
 package tinykv.labs;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,14 +33,18 @@ public final class TestNameFilter implements PostDiscoveryFilter {
     }
 
     private static Set<String> wantedNames() {
+        return requestedNames().stream().map(TestNameFilter::normalize).collect(Collectors.toSet());
+    }
+
+    /** The names given to TEST=, as typed. */
+    static List<String> requestedNames() {
         return Arrays.stream(System.getProperty(PROPERTY, "").split(","))
                 .map(String::trim)
                 .filter(name -> !name.isEmpty())
-                .map(TestNameFilter::normalize)
-                .collect(Collectors.toSet());
+                .toList();
     }
 
-    private static String normalize(String name) {
+    static String normalize(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return lower.startsWith("test") ? lower.substring("test".length()) : lower;
     }

@@ -34,7 +34,7 @@ final class RaftInvariants {
     void check(Raft node, int delivery, Message cause) {
         violation(node).ifPresent(what -> {
             throw new AssertionError("Raft invariant broken: " + what + ", right after node " + node.id
-                    + " handled delivery #" + delivery + ": " + RaftNetwork.describe(cause));
+                    + " handled delivery #" + delivery + ": " + MessageTypes.describe(cause));
         });
     }
 

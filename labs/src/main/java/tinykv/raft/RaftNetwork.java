@@ -85,7 +85,7 @@ public final class RaftNetwork {
             Message message = queue.poll();
             if (++delivered > DELIVERY_LIMIT) {
                 throw new AssertionError("the network did not go quiet after " + DELIVERY_LIMIT
-                        + " deliveries: the nodes keep messaging each other. Last message: " + describe(message));
+                        + " deliveries: the nodes keep messaging each other. Last message: " + MessageTypes.describe(message));
             }
             if (peerAt(message.getTo(), message) instanceof NetworkPeer.Node node) {
                 deliver(node.raft(), message);
@@ -210,16 +210,10 @@ public final class RaftNetwork {
     private NetworkPeer peerAt(long id, Message cause) {
         NetworkPeer peer = peers.get(id);
         if (peer == null) {
-            String why = cause == null ? "" : " (a message was sent to it: " + describe(cause) + ")";
+            String why = cause == null ? "" : " (a message was sent to it: " + MessageTypes.describe(cause) + ")";
             throw new AssertionError("there is no node " + id + " in this network of " + peers.size() + why);
         }
         return peer;
-    }
-
-    static String describe(Message m) {
-        return m.getMsgType() + " " + m.getFrom() + "->" + m.getTo() + " term=" + m.getTerm() + " logTerm="
-                + m.getLogTerm() + " index=" + m.getIndex() + " commit=" + m.getCommit() + " entries="
-                + m.getEntriesCount() + (m.getReject() ? " reject" : "");
     }
 
     private record Link(long from, long to) {}

@@ -266,7 +266,7 @@ public final class ScheduledNetwork {
             }
             if (!nodes.containsKey(m.getTo())) {
                 throw ScheduleFailure.invariant("messages go to members. node " + node.id + " sent "
-                        + RaftNetwork.describe(m) + " to a node that does not exist", schedule, spec);
+                        + MessageTypes.describe(m) + " to a node that does not exist", schedule, spec);
             }
             if (!spec.lost().contains(m.getMsgType())) {
                 inFlight.add(m);

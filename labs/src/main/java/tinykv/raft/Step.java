@@ -25,7 +25,7 @@ public sealed interface Step {
 
         @Override
         public String describe() {
-            return "deliver   " + RaftNetwork.describe(message);
+            return "deliver   " + MessageTypes.describe(message);
         }
     }
 
@@ -37,7 +37,7 @@ public sealed interface Step {
 
         @Override
         public String describe() {
-            return "duplicate " + RaftNetwork.describe(message);
+            return "duplicate " + MessageTypes.describe(message);
         }
     }
 
@@ -49,7 +49,7 @@ public sealed interface Step {
 
         @Override
         public String describe() {
-            return "drop      " + RaftNetwork.describe(message);
+            return "drop      " + MessageTypes.describe(message);
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The entry point of {@code make <lab> RUNS=n} (see {@link SeedRuns}); disabled in every other run. Each
  * nested test keeps its own 60 s limit; this one only bounds the whole batch.
  */
-@Tag("runs")
+@Tag(SeedRuns.WRAPPER_TAG)
 @EnabledIfSystemProperty(named = SeedRuns.RUNS, matches = "\\s*[0-9]+\\s*")
 @DisplayName("RUNS: the selected tests over several seeds")
 class SeedRunsTest {

@@ -66,6 +66,32 @@ class Raft2CTest extends RaftTestSupport {
                 .isNull();
     }
 
+    /**
+     * A snapshot whose last entry the log already holds keeps the entries after it (Raft §7): the follower may
+     * have acknowledged them, and its leader never sends again what was acknowledged. Our own test: on an
+     * unreliable network a leader that compacted its log sends such a snapshot to a follower ahead of it.
+     */
+    @Test
+    void restoreKeepsEntriesAfterMatchingSnapshot2C() {
+        MemoryStorage storage = new MemoryStorage();
+        List<Entry> log = List.of(entry(1, 1), entry(2, 1), entry(3, 1), entry(4, 1), entry(5, 1));
+        storage.append(log);
+        Raft r = newTestRaft(1, ids(1, 2), 10, 1, storage);
+        r.raftLog.committed = 1;
+
+        r.handleSnapshot(snapshotMessage(2, 1, 0, snapshot(3, 1, 1, 2)));
+
+        assertEntriesEqual("node 1's log (entries 1 to 5 of term 1) after a snapshot at index 3 of term 1", log,
+                r.raftLog.allEntries());
+        assertThat(r.raftLog.committed)
+                .as("node 1's committed index (was 1) after a snapshot at index 3 its log already holds")
+                .isEqualTo(3);
+        assertThat(readMessages(r))
+                .as("node 1's answer to that snapshot: it must not report less than entry 3")
+                .extracting(Message::getMsgType, Message::getReject, m -> m.getIndex() >= 3)
+                .containsExactly(tuple(MessageType.MsgAppendResponse, false, true));
+    }
+
     /** A leader whose follower needs entries it has compacted away sends that follower a snapshot (Raft §7). */
     @Test
     void provideSnap2C() {

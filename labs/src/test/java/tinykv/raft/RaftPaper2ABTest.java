@@ -441,7 +441,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
             assertThat(m.getMsgType() == MessageType.MsgAppend && m.getEntriesCount() == 1
                             && m.getEntries(0).getData().isEmpty())
                     .as("whether this message of a new leader is a MsgAppend of its noop entry only: %s",
-                            RaftNetwork.describe(m))
+                            MessageTypes.describe(m))
                     .isTrue();
             r.step(acceptAndReply(m));
         }
@@ -454,7 +454,7 @@ class RaftPaper2ABTest extends RaftTestSupport {
     /** The answer of a follower that accepted the MsgAppend {@code m}: it now stores up to m's last entry. */
     private static Message acceptAndReply(Message m) {
         assertThat(m.getMsgType())
-                .as("type of the message to accept: %s", RaftNetwork.describe(m))
+                .as("type of the message to accept: %s", MessageTypes.describe(m))
                 .isEqualTo(MessageType.MsgAppend);
         return message(MessageType.MsgAppendResponse, m.getTo(), m.getFrom())
                 .setTerm(m.getTerm())

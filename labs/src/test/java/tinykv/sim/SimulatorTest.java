@@ -178,19 +178,19 @@ class SimulatorTest {
     }
 
     @Test
-    @DisplayName("the wall-clock safety limit ends a run that never goes quiet, with the same report")
-    void wallClockSafetyLimit() {
-        Simulator limited = new Simulator(5, Simulator.Limits.DEFAULT.withWallClock(Duration.ofMillis(50)));
+    @DisplayName("the event budget ends a run that never goes quiet, at the same event every time, with the same report")
+    void eventBudget() {
+        Simulator limited = new Simulator(5, Simulator.Limits.DEFAULT.withMaxEvents(10_000));
         limited.schedule(1, "store 1", "tick", new Runnable() {
             @Override
             public void run() {
                 limited.schedule(1, "store 1", "tick", this);
             }
         });
-        // 100 virtual years of 1 ms ticks: only the wall-clock limit can end this.
+        // 100 virtual years of 1 ms ticks: only the event budget can end this.
         assertThatThrownBy(() -> limited.runUntil("never", () -> false, Duration.ofDays(36_500)))
                 .isInstanceOf(SimulationFailure.class)
-                .hasMessageContaining("wall-clock safety limit of 50 ms reached")
+                .hasMessageContaining("event budget of 10000 events spent at virtual time 10.001s")
                 .hasMessageContaining("seed 5")
                 .hasMessageContaining("store 1    tick");
     }

@@ -420,6 +420,13 @@ public class Raft {
             sendAppendResponse(m.getFrom(), raftLog.committed, false);
             return;
         }
+        if (hasEntry(metadata.getIndex(), metadata.getTerm())) {
+            // Raft §7: the log already holds the snapshot's last entry, so what follows it stays; this node
+            // may have acknowledged it already, and a leader never backs below what was acknowledged.
+            raftLog.committed = metadata.getIndex();
+            sendAppendResponse(m.getFrom(), raftLog.committed, false);
+            return;
+        }
         // Raft §7: the snapshot replaces the whole log; the application gets it with the next Ready.
         raftLog.entries.clear();
         raftLog.committed = metadata.getIndex();

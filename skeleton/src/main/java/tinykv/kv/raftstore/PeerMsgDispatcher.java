@@ -12,6 +12,7 @@ import tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import tinykv.proto.raft_cmdpb.RaftRequestHeader;
 import tinykv.proto.raft_cmdpb.Request;
 import tinykv.proto.raft_serverpb.RaftMessage;
+import tinykv.raft.MessageTypes;
 import tinykv.raft.RaftException;
 
 /**
@@ -91,7 +92,7 @@ final class PeerMsgDispatcher {
     // ---- raft messages ----
 
     private void onRaftMessage(RaftMessage message) {
-        peer.log().debug("%s from peer %d", message.getMessage().getMsgType(), message.getFromPeer().getId());
+        peer.log().debug("received %s", MessageTypes.describe(message.getMessage()));
         if (!isForThisStore(message) || peer.isStopped()) {
             return;
         }
