@@ -30,11 +30,21 @@ public sealed interface KvOutput {
      * What a scan read: the rows in key order, of the keys in [scan start, {@code end}). A scan of several
      * regions is recorded as one scan per region, each with the end of its region's part of the range, since
      * each region answers from its own snapshot at its own moment.
+     *
+     * @param digest the sum of the rows' digests ({@link KvState#entryDigest}), computed by the constructor
      */
-    record Rows(List<Row> rows, String end) implements KvOutput {
-        public Rows {
-            rows = List.copyOf(rows);
-            Objects.requireNonNull(end, "end");
+    record Rows(List<Row> rows, String end, long digest) implements KvOutput {
+        /** The rows, their end, and the sum of the rows' digests, for the model's quick comparison. */
+        public Rows(List<Row> rows, String end) {
+            this(List.copyOf(rows), Objects.requireNonNull(end, "end"), digestOf(rows));
+        }
+
+        private static long digestOf(List<Row> rows) {
+            long sum = 0;
+            for (Row row : rows) {
+                sum += KvState.entryDigest(KvState.slot(KvInput.DEFAULT_CF, row.key()), row.value());
+            }
+            return sum;
         }
 
         @Override

@@ -66,9 +66,15 @@ public final class LinearizabilityChecker {
         boolean undecided = false;
         for (List<Operation<I, O>> part : parts) {
             largest = Math.max(largest, part.size());
-            Search<I, O, S> search = new Search<>(part, model, stepBudget - steps);
+            Search<I, O, S> search = new Search<>(part, model, stepBudget - steps, false);
             PartOutcome outcome = search.run();
             steps += search.steps;
+            if (outcome == PartOutcome.FOUND && !search.holdsExactly()) {
+                // A digest matched where the values do not: search again comparing values (never seen yet).
+                search = new Search<>(part, model, stepBudget - steps, true);
+                outcome = search.run();
+                steps += search.steps;
+            }
             if (outcome == PartOutcome.OUT_OF_BUDGET) {
                 undecided = true;
                 break;
@@ -92,6 +98,7 @@ public final class LinearizabilityChecker {
         private final List<Operation<I, O>> ops;
         private final Model<I, O, S> model;
         private final long budget;
+        private final boolean exact;
         long steps;
         // The doubly linked entry list: entry 0 is the head sentinel; entry 2k+1 calls ops[k], 2k+2 answers it.
         private final int[] next;
@@ -105,7 +112,8 @@ public final class LinearizabilityChecker {
         private int[] longest = new int[0];
         private int stuckAt = -1;
 
-        Search(List<Operation<I, O>> part, Model<I, O, S> model, long budget) {
+        Search(List<Operation<I, O>> part, Model<I, O, S> model, long budget, boolean exact) {
+            this.exact = exact;
             this.ops = part.stream().sorted(Comparator.comparingLong(Operation<I, O>::call)).toList();
             this.model = model;
             this.budget = budget;
@@ -158,7 +166,7 @@ public final class LinearizabilityChecker {
                 }
                 if (isCall(cursor)) {
                     int op = opOf(cursor);
-                    Optional<S> after = model.step(state, ops.get(op));
+                    Optional<S> after = exact ? model.stepExactly(state, ops.get(op)) : model.step(state, ops.get(op));
                     if (after.isPresent()) {
                         linearized.set(op);
                         if (cache.add(new Explored<>((BitSet) linearized.clone(), after.get()))) {
@@ -217,6 +225,19 @@ public final class LinearizabilityChecker {
             if (next[entry] != -1) {
                 prev[next[entry]] = entry;
             }
+        }
+
+        /** Whether the order found (the whole stack, once the search succeeded) holds with exact steps too. */
+        boolean holdsExactly() {
+            S state = model.initial();
+            for (int i = 0; i < depth; i++) {
+                Optional<S> after = model.stepExactly(state, ops.get(opOf(stack[i])));
+                if (after.isEmpty()) {
+                    return false;
+                }
+                state = after.get();
+            }
+            return true;
         }
 
         CheckResult.Failure<I, O> failure() {

@@ -42,6 +42,14 @@ public interface Model<I, O, S> {
         return List.of(history);
     }
 
+    /**
+     * {@link #step}, exactly: a model whose {@code step} may accept on a digest checks here what the digest
+     * stood for. The checker replays the order it found through this before it says linearizable.
+     */
+    default Optional<S> stepExactly(S state, Operation<I, O> op) {
+        return step(state, op);
+    }
+
     /** Whether the operation changes nothing, so that it can be left out when its answer never came. */
     default boolean isReadOnly(Operation<I, O> op) {
         return false;

@@ -241,8 +241,7 @@ class LinearizabilityCheckerKitTest {
         }
         if (input instanceof KvInput.Scan scan) {
             List<KvOutput.Row> rows = new ArrayList<>();
-            state.range(scan.start(), scan.end()).forEach((slot, value) -> rows.add(
-                    new KvOutput.Row(slot.substring(slot.indexOf('\0') + 1), value)));
+            state.forEachInRange(scan.start(), scan.end(), (key, value) -> rows.add(new KvOutput.Row(key, value)));
             return new KvOutput.Rows(rows, scan.end());
         }
         return new KvOutput.Ack();
