@@ -9,6 +9,9 @@ TEST ?=
 SEED ?=
 # Run each selected test over this many seeds (SEED, SEED+1, ...) and list the seeds that failed.
 RUNS ?=
+# TIMELINE=1: write the timeline of passing cluster runs too (a failing run always gets one), under
+# labs/target/timelines/<test>-seed<seed>.html.
+TIMELINE ?=
 # Turn on the raftstore's logs, stamped with virtual time, store and region: debug, info, warn or error.
 LOG_LEVEL ?=
 # Grading: one lab part (LAB=2b) or all; how many seeds each simulated cluster test runs over, drawn from
@@ -76,6 +79,7 @@ define run_labs
 endef
 
 run_log = $(if $(LOG_LEVEL),-Dtinykv.log=$(LOG_LEVEL))
+run_timeline = $(if $(TIMELINE),-Dtinykv.timeline=$(TIMELINE))
 run_once = --tags '$(1)' $(if $(TEST),--fail-if-no-tests)
 # RUNS=n: one JVM runs the selected tests once per seed (tinykv.labs.SeedRuns) and lists the failing seeds.
 run_seeds = --tags runs
@@ -87,7 +91,7 @@ LOOP_CLASSES := target/loop/tool
 LOOP = java -Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $(LOOP_CLASSES) \
   $(if $(TEST),$(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs.test=$(TEST),-Dtinykv.test=$(TEST))) $(if $(SEED),-Dtinykv.seed=$(SEED)) \
   $(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs=$(or $(RUNS),1) -Dtinykv.runs.tags='$(1)') $(if $(CHECK_DETERMINISM),-Dtinykv.runs.determinism=true) \
-  $(if $(JOBS),-Dtinykv.runs.jobs=$(JOBS))   $(run_log) tinykv.loop.LabLoop
+  $(if $(JOBS),-Dtinykv.runs.jobs=$(JOBS))   $(run_log) $(run_timeline) tinykv.loop.LabLoop
 # Compiles the fast path itself when one of its sources is newer than its classes.
 loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
   && test -z "$$(find tools/loop -name '*.java' -newer $(LOOP_CLASSES)/tinykv/loop/LabLoop.class)"; } \
@@ -108,7 +112,7 @@ help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | grep -v '## $(if $(INSTRUCTOR),kit,instructor): ' \
 	  | sed -E 's/## (kit|instructor): /## /' | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
-	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n [JOBS=m], CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
+	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n [JOBS=m], CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error, TIMELINE=1$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
 	@echo "Grading: LAB=2b (one part) or LAB=2a (a lab), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
 	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds); JOBS=n parts at once (default: the cores)"
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"

@@ -49,6 +49,9 @@ public final class Cluster implements AutoCloseable {
     private final ClusterRequests requests;
     private final EngineChecks checks;
     private final CallbackLedger ledger;
+    /** The clients' history and what the stores did, for the linearizability check and the timeline. */
+    private final ClusterRecording recording;
+    private final CommandDelivery delivery = new CommandDelivery();
     /** The harness's own log lines (LOG_LEVEL=...), stamped with virtual time like the raftstore's. */
     private final Log log;
 
@@ -64,7 +67,8 @@ public final class Cluster implements AutoCloseable {
         this.sim = sim;
         this.scheduler = scheduler;
         this.log = Log.of(sim.newLoop("cluster"), "");
-        this.network = new ClusterNetwork(sim, log);
+        this.recording = new ClusterRecording(sim);
+        this.network = new ClusterNetwork(sim, log, recording.timeline());
         this.stores = new StoreProcesses(count, config, sim, scheduler, network, log);
         this.ledger = new CallbackLedger(sim, stores);
         this.requests = new ClusterRequests(sim, scheduler, newCommandClient("client"));
@@ -73,6 +77,7 @@ public final class Cluster implements AutoCloseable {
         RestartChecks restartChecks = new RestartChecks(ledger, this::knownRegionIds);
         stores.onSend(restartChecks::sent);
         stores.checkOnRestart(restartChecks::check);
+        recording.install(count, stores::running);
     }
 
     /**
@@ -113,9 +118,23 @@ public final class Cluster implements AutoCloseable {
         stores.start(CLUSTER_ID, firstRegionStores);
     }
 
-    /** Stops every store and deletes every engine; safe to call after a failure, and more than once. */
+    /**
+     * Stops every store and deletes every engine, then checks the clients' history for linearizability (it
+     * fails if the history is not, or if the check cannot decide); safe to call after a failure, and more than
+     * once.
+     */
     public void shutdown() {
-        stores.shutdown();
+        try {
+            stores.shutdown();
+        } catch (RuntimeException | Error e) {
+            try {
+                recording.finish();
+            } catch (AssertionError historyFailure) {
+                e.addSuppressed(historyFailure);
+            }
+            throw e;
+        }
+        recording.finish();
     }
 
     @Override
@@ -194,7 +213,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     private CommandClient newCommandClient(String name) {
-        return new CommandClient(sim, stores, scheduler, ledger, log, name);
+        return new CommandClient(sim, stores, scheduler, ledger, log, name, recording.clients(), delivery);
     }
 
     private Set<Long> knownRegionIds() {
@@ -227,6 +246,11 @@ public final class Cluster implements AutoCloseable {
         stores.onSend(new TermStability(sim)::sent);
     }
 
+    /** Kit tests only: replaces how commands reach a store's raftstore, to build a broken store in test code. */
+    void replaceCommandDelivery(CommandDelivery.Handler handler) {
+        delivery.replace(handler);
+    }
+
     // ---- network -----------------------------------------------------------------------------------------
 
     /**
@@ -235,16 +259,19 @@ public final class Cluster implements AutoCloseable {
      */
     public void addFilter(Filter<RaftMessage> filter) {
         network.addFilter(filter);
+        recording.timeline().filterAdded(filter.toString());
     }
 
     /** Adds a filter to the snapshot channel alone; it sees each chunk and acknowledgement. */
     public void addSnapshotFilter(Filter<SnapshotTraffic> filter) {
         network.addSnapshotFilter(filter);
+        recording.timeline().filterAdded("snapshots: " + filter);
     }
 
     /** Removes every filter of the network and of the snapshot channel. */
     public void clearFilters() {
         network.clearFilters();
+        recording.timeline().filtersCleared();
     }
 
     public List<Filter<RaftMessage>> filters() {

@@ -50,6 +50,23 @@ public final class ClusterClient {
         });
     }
 
+    /**
+     * A put whose first try goes to the region's peer on {@code storeId}, whatever its role (a client that
+     * reaches that store); then on as {@link #putCF} goes.
+     */
+    public void putVia(long storeId, String cf, byte[] key, byte[] value, Consumer<Void> then) {
+        commands.requestVia(storeId, key, List.of(Requests.put(cf, key, value)), REQUEST_TIMEOUT, result -> {
+            result.single(CmdType.Put);
+            then.accept(null);
+        });
+    }
+
+    /** A get whose first try goes to the region's peer on {@code storeId}, like {@link #putVia}. */
+    public void getVia(long storeId, String cf, byte[] key, Consumer<byte[]> then) {
+        commands.requestVia(storeId, key, List.of(Requests.get(cf, key)), REQUEST_TIMEOUT,
+                result -> then.accept(result.single(CmdType.Get).getGet().getValue().toByteArray()));
+    }
+
     /** The default-CF values in [start, end), region by region (TinyKV's Scan). */
     public void scan(byte[] start, byte[] end, Consumer<List<byte[]>> then) {
         commands.scan(start, end, then);

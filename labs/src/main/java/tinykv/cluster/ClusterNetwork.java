@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import tinykv.history.ClusterTimeline;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.raftstore.Transport;
 import tinykv.kv.raftstore.snap.SnapshotTraffic;
@@ -24,8 +25,11 @@ final class ClusterNetwork {
     /** Snapshot chunks and acknowledgements: a channel of their own, under the same filters as raft messages. */
     private final SimNetwork<SnapshotTraffic> snapshotNetwork;
     private final Log log;
+    /** Where snapshot transfers are noted for the timeline. */
+    private final ClusterTimeline timeline;
 
-    ClusterNetwork(Simulator sim, Log log) {
+    ClusterNetwork(Simulator sim, Log log, ClusterTimeline timeline) {
+        this.timeline = timeline;
         this.network = new SimNetwork<>(sim, ClusterNetwork::describe);
         this.snapshotNetwork = new SimNetwork<>(sim, "snapshot network", ClusterNetwork::describeTraffic,
                 SimNetwork.DEFAULT_MIN_LATENCY_MS, SimNetwork.DEFAULT_MAX_LATENCY_MS);
@@ -48,8 +52,11 @@ final class ClusterNetwork {
 
             @Override
             public void sendSnapshotTraffic(long toStore, SnapshotTraffic traffic) {
-                snapshotNetwork.send(storeId, toStore, traffic, delivered -> running.apply(toStore)
-                        .ifPresent(raftStore -> raftStore.receiveSnapshotTraffic(storeId, delivered)));
+                noteSnapshot(storeId, toStore, traffic, false);
+                snapshotNetwork.send(storeId, toStore, traffic, delivered -> {
+                    noteSnapshot(storeId, toStore, delivered, true);
+                    running.apply(toStore).ifPresent(raftStore -> raftStore.receiveSnapshotTraffic(storeId, delivered));
+                });
                 observer.sentSnapshotTraffic(() -> describeTraffic(traffic));
             }
         };
@@ -61,6 +68,17 @@ final class ClusterNetwork {
 
         /** {@code what} describes the chunk or acknowledgement, when asked (most sends are not crash points). */
         void sentSnapshotTraffic(Supplier<String> what);
+    }
+
+    /** A transfer starts with its first chunk sent and completes when its last chunk arrives. */
+    private void noteSnapshot(long fromStore, long toStore, SnapshotTraffic traffic, boolean delivered) {
+        if (traffic instanceof SnapshotTraffic.Chunk chunk) {
+            if (!delivered && chunk.seq() == 0) {
+                timeline.snapshotStarted(chunk.transferId(), chunk.header().getRegionId(), fromStore, toStore);
+            } else if (delivered && chunk.seq() == chunk.chunkCount() - 1) {
+                timeline.snapshotCompleted(chunk.transferId());
+            }
+        }
     }
 
     // ---- filters ---------------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import tinykv.kv.engine.CfIterator;
 import tinykv.kv.engine.ColumnFamilies;
+import tinykv.history.KvOutput;
+import tinykv.history.KvText;
+import tinykv.kv.storage.KeyRange;
+import tinykv.kv.storage.RegionReader;
 import tinykv.kv.raftstore.Callback;
 import tinykv.kv.raftstore.RegionChecks;
 import tinykv.kv.storage.KeyRange;
@@ -57,6 +61,10 @@ final class CommandClient {
     private final Simulator sim;
     private final String owner;
     private final SplittableRandom random;
+    private final ClientHistory history;
+    private final CommandDelivery delivery;
+    /** The store whose answer this client last took, for the history (which store answered an operation). */
+    private long answeredBy;
     /** The peer this client last sent a command to, for the report when a request gives up. */
     private Peer lastTarget;
     /**
@@ -66,9 +74,11 @@ final class CommandClient {
     private final Map<Long, Peer> knownLeaders = new HashMap<>();
 
     CommandClient(Simulator sim, StoreProcesses stores, TestScheduler scheduler, CallbackLedger ledger, Log log,
-            String owner) {
+            String owner, ClientHistory history, CommandDelivery delivery) {
         this.sim = sim;
         this.ledger = ledger;
+        this.history = history;
+        this.delivery = delivery;
         this.stores = stores;
         this.scheduler = scheduler;
         this.log = log;
@@ -112,10 +122,11 @@ final class CommandClient {
                         }
                         finished[0] = true;
                         timer.cancel();
+                        answeredBy = storeId;
                         then.accept(Optional.of(result));
                     }));
             ledger.track(storeId, raftStore, request, callback);
-            raftStore.sendCommand(request, callback);
+            delivery.deliver(storeId, raftStore, request, callback);
         });
     }
 
@@ -232,7 +243,38 @@ final class CommandClient {
      * (TinyKV's Request panics with "request timeout").
      */
     void request(byte[] key, List<Request> requests, Duration timeout, Consumer<CommandResult> then) {
-        new RequestAttempts(key, requests, timeout, then).next();
+        new RequestAttempts(key, requests, timeout, recorded(requests, then)).next();
+    }
+
+    /**
+     * Like {@link #request}, but the first try goes to the region's peer on {@code storeId}, whatever its role
+     * (a client that reaches one store): if that peer answers within a second without an error, its answer is
+     * the answer; otherwise the request goes on as {@link #request} does.
+     */
+    void requestVia(long storeId, byte[] key, List<Request> requests, Duration timeout, Consumer<CommandResult> then) {
+        Consumer<CommandResult> answered = recorded(requests, then);
+        getRegion(key, region -> {
+            Optional<Peer> peer = RegionChecks.findPeer(region, storeId);
+            if (peer.isEmpty()) {
+                new RequestAttempts(key, requests, timeout, answered).next();
+                return;
+            }
+            RaftCmdRequest request = Requests.newRequest(region.getId(), region.getRegionEpoch(), requests);
+            request = request.toBuilder().setHeader(request.getHeader().toBuilder().setPeer(peer.get())).build();
+            callCommand(request, CALL_TIMEOUT, result -> {
+                if (result.isPresent() && !result.get().hasError()) {
+                    answered.accept(result.get());
+                    return;
+                }
+                result.ifPresent(CommandResult::discard);
+                new RequestAttempts(key, requests, timeout, answered).next();
+            });
+        });
+    }
+
+    /** {@code then}, after the history has recorded the answer; the call is recorded now. */
+    private Consumer<CommandResult> recorded(List<Request> requests, Consumer<CommandResult> then) {
+        return history.request(owner, requests, CommandResult::response, () -> answeredBy, then);
     }
 
     /** The Raft state of the peer last sent a command, when its store runs (a request-timeout report ends with it). */
@@ -311,19 +353,24 @@ final class CommandClient {
             then.accept(values);
             return;
         }
+        int recorded = history.scanCall(owner, key, range.end().toByteArray());
         request(key, List.of(Requests.snap()), Duration.ofSeconds(5), result -> {
             Region region = result.single(CmdType.Snap).getSnap().getRegion();
             RegionReader reader = result.snapshot().orElseThrow(() -> new AssertionError(
                     "a Snap command on region " + region.getId() + " completed without a region reader"));
+            List<KvOutput.Row> rows = new ArrayList<>();
             try (reader; CfIterator iterator = reader.iterCF(ColumnFamilies.DEFAULT)) {
                 for (iterator.seek(key); iterator.valid(); iterator.next()) {
                     if (range.isPastEnd(iterator.key())) {
                         break;
                     }
                     values.add(iterator.value());
+                    rows.add(new KvOutput.Row(KvText.of(iterator.key()), KvText.of(iterator.value())));
                 }
             }
             byte[] next = region.getEndKey().toByteArray();
+            boolean lastPart = next.length == 0 || range.isPastEnd(next);
+            history.scanned(recorded, rows, lastPart ? range.end().toByteArray() : next, answeredBy);
             if (next.length == 0) {
                 then.accept(values);
             } else {

@@ -52,7 +52,8 @@ final class FailureText {
         describe(failure, "", lines);
         for (Throwable suppressed : failure.getSuppressed()) {
             if (!(suppressed instanceof ReplayOnFailure.ReplayCommand)) {
-                describe(suppressed, "Suppressed: ", lines);
+                // A note with no trace of its own (the timeline's file) is a line of the report, not an error.
+                describe(suppressed, suppressed.getStackTrace().length == 0 ? "" : "Suppressed: ", lines);
             }
         }
         return lines;
