@@ -9,6 +9,10 @@ TEST ?=
 SEED ?=
 # Run each selected test over this many seeds (SEED, SEED+1, ...) and list the seeds that failed.
 RUNS ?=
+# With RUNS: share the seeds among this many JVMs (one per core); with grade: this many lab parts at once.
+JOBS ?=
+# CHECK_DETERMINISM=1: run the first seed twice; a test whose two runs differ fails (your code has a hidden input).
+CHECK_DETERMINISM ?=
 # TIMELINE=1: write the timeline of passing cluster runs too (a failing run always gets one), under
 # labs/target/timelines/<test>-seed<seed>.html.
 TIMELINE ?=
