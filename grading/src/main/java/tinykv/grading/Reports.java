@@ -39,7 +39,7 @@ final class Reports {
      */
     static String table(GradeOptions options, Grader.Report report, List<PartLine> parts) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format("%nGrade of the %s%s%n", options.impl(),
+        t.append(String.format("%nGrade of %s%s%n", options.impl().equals("reference") ? "the reference" : "your code",
                 options.labs().isEmpty() ? "" : ", " + options.labs().stream().map(LabPart::tag)
                         .collect(java.util.stream.Collectors.joining(", "))));
         t.append(String.format("%-8s %-14s %-10s %8s%n", "part", "tests passed", "points", "time"));
@@ -73,10 +73,31 @@ final class Reports {
             t.append(String.join(", ", counts)).append(". Details: ")
                     .append(options.out().resolve("results.json")).append('\n');
         }
+        failing(options.forStudents() ? visible : report.tests(), options.impl(), t);
         if (!report.problem().isEmpty()) {
             t.append(report.problem()).append('\n');
         }
         return t.toString();
+    }
+
+    /** At most this many failing tests are named in the table; results.json has them all. */
+    private static final int FAILING_NAMED = 15;
+
+    /** Each failing test on a line, with the command that replays its first failing run (none for a hidden one). */
+    private static void failing(List<TestScore> tests, String impl, StringBuilder t) {
+        // Tests that ran and failed: a submission that does not compile, or a part not reached, says so above.
+        List<TestScore> failed = tests.stream().filter(s -> s.verdict() != Verdict.PASSED && !s.runs().isEmpty())
+                .toList();
+        for (TestScore score : failed.subList(0, Math.min(FAILING_NAMED, failed.size()))) {
+            String replay = score.test().hidden() ? "(a hidden test)" : score.runs().stream()
+                    .filter(run -> !run.passed()).findFirst().map(run -> TestScore.replay(score.test(), impl, run))
+                    .orElse("");
+            t.append(String.format("  %-7s %s: %s   %s%n", score.test().part(), score.test().methodName(),
+                    score.verdict().label(), replay));
+        }
+        if (failed.size() > FAILING_NAMED) {
+            t.append(String.format("  ... and %d more (all are in results.json)%n", failed.size() - FAILING_NAMED));
+        }
     }
 
     private static List<TestScore> visible(List<TestScore> tests) {
