@@ -48,6 +48,9 @@ public final class TimelineOnFailure implements BeforeEachCallback, TestExecutio
     }
 
     private static List<Path> write(ExtensionContext context, List<RunRecord> runs) {
+        if (runs.isEmpty()) {
+            return List.of(); // not a cluster test: nothing to draw, and no folder to make
+        }
         String test = context.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
         Path dir = timelineDirectory();
         try {
