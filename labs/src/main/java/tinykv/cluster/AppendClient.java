@@ -13,16 +13,13 @@ import tinykv.kv.engine.ColumnFamilies;
  * it put, in order; a fair coin from its own random stream decides. A state machine: each operation, when it
  * completes, issues the next, so all clients share the simulator's one thread.
  */
-final class AppendClient {
+final class AppendClient extends ClientLoop {
     private final int id;
     private final ClusterClient client;
     private final SplittableRandom random;
     /** The values whose puts were acknowledged, in order: what a scan of this client's keys must return. */
     private final List<String> acknowledged = new ArrayList<>();
     private int puts;
-    private long operations;
-    private boolean stopRequested;
-    private boolean idle = true;
 
     AppendClient(int id, ClusterClient client, SplittableRandom random) {
         this.id = id;
@@ -47,31 +44,8 @@ final class AppendClient {
         return puts;
     }
 
-    /** Puts and scans completed. */
-    long operations() {
-        return operations;
-    }
-
-    /** True once stopped and no operation is in flight. */
-    boolean isIdle() {
-        return idle;
-    }
-
-    void start() {
-        idle = false;
-        next();
-    }
-
-    /** Issues no new operation; the one in flight still completes. */
-    void stop() {
-        stopRequested = true;
-    }
-
-    private void next() {
-        if (stopRequested) {
-            idle = true;
-            return;
-        }
+    @Override
+    void issueOne() {
         if (random.nextInt(1000) < 500) {
             int j = puts;
             String value = value(id, j);
@@ -114,8 +88,4 @@ final class AppendClient {
         return "no difference";
     }
 
-    private void completed() {
-        operations++;
-        next();
-    }
 }

@@ -10,7 +10,7 @@ import tinykv.kv.engine.ColumnFamilies;
  * so that it reads what others wrote. A fair coin from its own random stream decides. Its reads are judged by
  * the history check alone; it remembers only the last value it put, for the end-of-round check.
  */
-final class CrossReadClient {
+final class CrossReadClient extends ClientLoop {
     private final int id;
     private final int clients;
     private final long storeId;
@@ -18,9 +18,6 @@ final class CrossReadClient {
     private final SplittableRandom random;
     private int puts;
     private String lastPut = "";
-    private long operations;
-    private boolean stopRequested;
-    private boolean idle = true;
 
     CrossReadClient(int id, int clients, long storeId, ClusterClient client, SplittableRandom random) {
         this.id = id;
@@ -43,30 +40,8 @@ final class CrossReadClient {
         return lastPut;
     }
 
-    long operations() {
-        return operations;
-    }
-
-    boolean isIdle() {
-        return idle;
-    }
-
-    void start() {
-        stopRequested = false;
-        idle = false;
-        next();
-    }
-
-    /** Issues no new operation; the one in flight still completes. */
-    void stop() {
-        stopRequested = true;
-    }
-
-    private void next() {
-        if (stopRequested) {
-            idle = true;
-            return;
-        }
+    @Override
+    void issueOne() {
         if (random.nextBoolean()) {
             String value = "v" + id + "." + puts;
             client.putVia(storeId, ColumnFamilies.DEFAULT, key(id), value.getBytes(StandardCharsets.UTF_8), done -> {
@@ -77,10 +52,5 @@ final class CrossReadClient {
         } else {
             client.getVia(storeId, ColumnFamilies.DEFAULT, key(random.nextInt(clients)), value -> completed());
         }
-    }
-
-    private void completed() {
-        operations++;
-        next();
     }
 }
