@@ -81,9 +81,14 @@ final class MavenBase {
         System.out.flush();
         List<String> command = new ArrayList<>(Arrays.asList(mvn.trim().split("\\s+")));
         command.addAll(GOALS);
-        Process maven = new ProcessBuilder(command).directory(repo.toFile()).inheritIO().start();
+        // Maven's output is kept to itself unless it fails: even quiet and colourless, it prints escape codes.
+        Path log = stateFile.resolveSibling("maven.log");
+        Files.createDirectories(log.getParent());
+        Process maven = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         int status = maven.waitFor();
         if (status != 0) {
+            System.out.print(Files.readString(log).replaceAll("\u001B\\[[0-9;]*m", ""));
             throw new BuildFailure(status);
         }
     }
