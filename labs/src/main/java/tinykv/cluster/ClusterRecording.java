@@ -32,7 +32,6 @@ final class ClusterRecording {
     private final Map<Long, RaftStore> seenStore = new HashMap<>();
     private final Map<Long, Long> seenVersion = new HashMap<>();
     private final Map<Long, Set<Long>> regionsOf = new HashMap<>();
-    private final Map<Long, Long> polledAt = new HashMap<>();
     private boolean finished;
 
     ClusterRecording(Simulator sim) {
@@ -76,12 +75,11 @@ final class ClusterRecording {
             seenVersion.remove(storeId);
             run.timeline().storeUp(storeId);
         }
-        // A role or term changes as a message is stepped, which does not always move statusVersion: look at
-        // least once per virtual millisecond, and at once when the version moved.
+        // The status version moves with every change of a peer's role, term or region (the raft worker compares
+        // each peer before its batch and after its ready): look again only when it moved.
         long version = store.get().statusVersion();
         Long seen = seenVersion.put(storeId, version);
-        Long polled = polledAt.put(storeId, sim.now());
-        if (seen != null && seen == version && polled != null && polled == sim.now()) {
+        if (seen != null && seen == version) {
             return;
         }
         Set<Long> now = new HashSet<>();

@@ -14,6 +14,7 @@ import tinykv.proto.raft_cmdpb.Request;
 import tinykv.proto.raft_serverpb.RaftMessage;
 import tinykv.raft.MessageTypes;
 import tinykv.raft.RaftException;
+import tinykv.runtime.Log;
 
 /**
  * The provided half of handling mail for one peer (TinyKV's {@code peer_msg_handler.go} minus what students
@@ -92,7 +93,9 @@ final class PeerMsgDispatcher {
     // ---- raft messages ----
 
     private void onRaftMessage(RaftMessage message) {
-        peer.log().debug("received %s", MessageTypes.describe(message.getMessage()));
+        if (peer.log().isEnabled(Log.Level.DEBUG)) { // one line per message: built only when it is printed
+            peer.log().debug("received %s", MessageTypes.describe(message.getMessage()));
+        }
         if (!isForThisStore(message) || peer.isStopped()) {
             return;
         }

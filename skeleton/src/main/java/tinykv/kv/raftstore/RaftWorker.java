@@ -1,9 +1,9 @@
 package tinykv.kv.raftstore;
 
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import tinykv.raft.Ready;
 import tinykv.runtime.MailboxHandler;
 
@@ -21,28 +21,27 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
 
     @Override
     public void handle(List<PeerMail> batch) {
-        Set<Long> touched = new LinkedHashSet<>();
+        // Each touched peer as it was before its first message: a role or term changes as a message is stepped.
+        Map<Long, PeerStatus> before = new LinkedHashMap<>();
         for (PeerMail mail : batch) {
             Optional<Peer> peer = ctx.router().peer(mail.regionId());
             if (peer.isEmpty()) {
                 undeliverable(mail);
                 continue;
             }
+            before.computeIfAbsent(mail.regionId(), region -> PeerStatus.of(peer.get()));
             PeerMsgDispatcher dispatcher = new PeerMsgDispatcher(peer.get(), ctx);
             run(peer.get(), mail.message().getClass(), () -> dispatcher.handle(mail.message()));
-            touched.add(mail.regionId());
         }
-        for (long regionId : touched) {
-            ctx.router().peer(regionId).ifPresent(this::handleReady);
-        }
+        before.forEach((regionId, status) -> ctx.router().peer(regionId).ifPresent(peer -> handleReady(peer, status)));
     }
 
     /**
-     * Lets the peer handle its raft ready, then tells the scheduler at once if that changed the region (a
-     * conf change or a split applied, lab 3B): it needs the new epoch before it can give the next order.
+     * Lets the peer handle its raft ready. If the batch changed its status (role, term or region), the store's
+     * status version moves, and if it changed the region (a conf change or a split applied, lab 3B) the
+     * scheduler hears of it at once: it needs the new epoch before it can give the next order.
      */
-    private void handleReady(Peer peer) {
-        PeerStatus before = PeerStatus.of(peer);
+    private void handleReady(Peer peer, PeerStatus before) {
         run(peer, Ready.class, () -> new PeerMsgHandler(peer, ctx).handleRaftReady());
         PeerStatus after = PeerStatus.of(peer);
         if (before.equals(after)) {
