@@ -35,6 +35,8 @@ final class StoreProcesses {
     private final ClusterNetwork network;
     private final Log log;
     private final Map<Long, StoreNode> stores = new TreeMap<>();
+    /** The ids of {@link #stores}, made once they exist: checks read it after every simulator event. */
+    private List<Long> storeIds = List.of();
     /** Told of every raft message a store sends (the checks that watch votes). */
     private final List<BiConsumer<Long, RaftMessage>> sendListeners = new ArrayList<>();
     /** Run on a stopped store's engines as it restarts, before its raftstore reads them. */
@@ -94,6 +96,7 @@ final class StoreProcesses {
                 firstRegion.addPeers(Requests.newPeer(storeId, storeId));
             }
         }
+        storeIds = List.copyOf(stores.keySet());
         Region region = firstRegion.build();
         for (StoreNode node : stores.values()) {
             if (node.storeId <= firstRegionStores) {
@@ -263,7 +266,7 @@ final class StoreProcesses {
 
     /** The ids of all stores, running or not, in order. */
     List<Long> storeIds() {
-        return new ArrayList<>(stores.keySet());
+        return storeIds;
     }
 
     /** The ids of the stores that run now, in order. */
