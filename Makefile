@@ -92,7 +92,8 @@ run_seeds = --tags runs
 # (-Xmx1g); C1 only and the serial collector because a run lasts seconds on 2 cores: C2's compiler threads
 # cost more than they win back (lab2b's basic2B ran in 4.3 s of simulation with C1, 11.7 s with C2 on).
 LOOP_CLASSES := target/loop/tool
-LOOP = java -Xmx1g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $(LOOP_CLASSES) \
+LOOP_JIT ?= -XX:TieredStopAtLevel=1
+LOOP = java -Xmx1g -XX:+UseSerialGC $(LOOP_JIT) -cp $(LOOP_CLASSES) \
   $(if $(TEST),$(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs.test=$(TEST),-Dtinykv.test=$(TEST))) $(if $(SEED),-Dtinykv.seed=$(SEED)) \
   $(if $(RUNS)$(CHECK_DETERMINISM),-Dtinykv.runs=$(or $(RUNS),1) -Dtinykv.runs.tags='$(1)') $(if $(CHECK_DETERMINISM),-Dtinykv.runs.determinism=true) \
   $(if $(JOBS),-Dtinykv.runs.jobs=$(JOBS))   $(run_log) $(run_timeline) tinykv.loop.LabLoop

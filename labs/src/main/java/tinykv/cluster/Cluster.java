@@ -73,11 +73,13 @@ public final class Cluster implements AutoCloseable {
         this.ledger = new CallbackLedger(sim, stores);
         this.requests = new ClusterRequests(sim, scheduler, newCommandClient("client"));
         this.checks = new EngineChecks(sim, stores, requests);
-        new RegionInvariants(stores::storeIds, stores::running).install(sim);
+        StoreWatch watch = new StoreWatch(stores::storeIds, stores::running);
+        new RegionInvariants().watch(watch);
+        recording.watch(watch);
+        watch.install(sim, "multi-raft invariants");
         RestartChecks restartChecks = new RestartChecks(ledger, this::knownRegionIds);
         stores.onSend(restartChecks::sent);
         stores.checkOnRestart(restartChecks::check);
-        recording.install(count, stores::running);
     }
 
     /**

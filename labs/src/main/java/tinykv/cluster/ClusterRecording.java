@@ -20,17 +20,14 @@ import tinykv.sim.Simulator;
 
 /**
  * Records a cluster run for its history check and its timeline: the clients' operations (through
- * {@link ClientHistory}), and after every event, what changed in the stores (roles and terms per region,
- * stops and restarts), each store at most once per virtual millisecond unless its
- * {@link RaftStore#statusVersion} moved. When the
- * cluster closes, the history is checked for linearizability and the run is handed to the failure report.
+ * {@link ClientHistory}), and what changed in the stores (roles and terms per region, stops and restarts) as
+ * the {@link StoreWatch} reports it after each event. When the cluster closes, the history is checked for linearizability and the run is handed to the failure report.
  */
 final class ClusterRecording {
     private final Simulator sim;
     private final RunRecord run;
     private final ClientHistory clients;
     private final Map<Long, RaftStore> seenStore = new HashMap<>();
-    private final Map<Long, Long> seenVersion = new HashMap<>();
     private final Map<Long, Set<Long>> regionsOf = new HashMap<>();
     private boolean finished;
 
@@ -50,37 +47,21 @@ final class ClusterRecording {
         return run.timeline();
     }
 
-    /** Watches stores 1 to {@code count} after every event from now on. */
-    void install(int count, java.util.function.LongFunction<Optional<RaftStore>> running) {
-        sim.checkAfterEachEvent("timeline of the stores", () -> {
-            for (long storeId = 1; storeId <= count; storeId++) {
-                observe(storeId, running.apply(storeId));
-            }
-        });
+    /** Follows in the timeline each store the watch reports as changed: stops, restarts, roles and terms. */
+    void watch(StoreWatch stores) {
+        stores.listen(this::changed);
     }
 
-    private void observe(long storeId, Optional<RaftStore> store) {
-        RaftStore before = seenStore.get(storeId);
+    private void changed(long storeId, Optional<RaftStore> store) {
         if (store.isEmpty()) {
-            if (before != null) {
-                seenStore.remove(storeId);
-                seenVersion.remove(storeId);
+            if (seenStore.remove(storeId) != null) {
                 regionsOf.remove(storeId);
                 run.timeline().storeDown(storeId);
             }
             return;
         }
-        if (before != store.get()) {
-            seenStore.put(storeId, store.get());
-            seenVersion.remove(storeId);
+        if (seenStore.put(storeId, store.get()) != store.get()) {
             run.timeline().storeUp(storeId);
-        }
-        // The status version moves with every change of a peer's role, term or region (the raft worker compares
-        // each peer before its batch and after its ready): look again only when it moved.
-        long version = store.get().statusVersion();
-        Long seen = seenVersion.put(storeId, version);
-        if (seen != null && seen == version) {
-            return;
         }
         Set<Long> now = new HashSet<>();
         for (PeerStatus peer : store.get().peerStatuses()) {

@@ -6,61 +6,35 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.LongFunction;
-import java.util.function.Supplier;
 import tinykv.kv.raftstore.PeerStatus;
 import tinykv.kv.raftstore.RaftStore;
 import tinykv.kv.storage.KeyRange;
 import tinykv.proto.metapb.RegionEpoch;
-import tinykv.sim.Simulator;
 
 /**
  * The multi-raft invariants a cluster test checks after every event (lab 3B on): no two regions of one store
  * overlap; a region's epoch never goes back on a store; a region has at most one leader per term. A store is
- * looked at again only when its {@link RaftStore#statusVersion} moved, so a store at rest costs one compare.
+ * looked at again only when the {@link StoreWatch} says it changed.
  */
 final class RegionInvariants {
     static final String NO_OVERLAP = "no two regions on one store overlap";
     static final String EPOCH_NEVER_BACK = "a region's epoch never goes back on a store";
     static final String ONE_LEADER_PER_TERM = "at most one leader per region and term";
 
-    /** Asked at every check: the stores exist only once the cluster has started. */
-    private final Supplier<List<Long>> storeIds;
-    private final LongFunction<Optional<RaftStore>> running;
-    private final Map<Long, Long> seenVersion = new HashMap<>();
     private final Map<Long, Map<Long, RegionEpoch>> epochs = new HashMap<>();
     /** (region, term) to the peer that led it, and on which store. */
     private final Map<String, PeerStatus> leaders = new HashMap<>();
 
-    RegionInvariants(Supplier<List<Long>> storeIds, LongFunction<Optional<RaftStore>> running) {
-        this.storeIds = storeIds;
-        this.running = running;
+    /** Checks each store the watch reports as changed, after the event that changed it. */
+    void watch(StoreWatch stores) {
+        stores.listen((storeId, store) -> store.ifPresent(running -> check(storeId, running)));
     }
 
-    /** Registers the three checks with the simulator. */
-    void install(Simulator sim) {
-        sim.checkAfterEachEvent("multi-raft invariants", this::check);
-    }
-
-    void check() {
-        for (long storeId : storeIds.get()) {
-            Optional<RaftStore> store = running.apply(storeId);
-            if (store.isEmpty()) {
-                seenVersion.remove(storeId); // a restarted store starts a new count
-                continue;
-            }
-            long version = store.get().statusVersion();
-            Long seen = seenVersion.get(storeId);
-            if (seen != null && seen == version) {
-                continue;
-            }
-            seenVersion.put(storeId, version);
-            List<PeerStatus> peers = store.get().peerStatuses();
-            checkNoOverlap(storeId, peers);
-            checkEpochs(storeId, peers);
-            checkLeaders(peers);
-        }
+    private void check(long storeId, RaftStore store) {
+        List<PeerStatus> peers = store.peerStatuses();
+        checkNoOverlap(storeId, peers);
+        checkEpochs(storeId, peers);
+        checkLeaders(peers);
     }
 
     private static void checkNoOverlap(long storeId, List<PeerStatus> peers) {

@@ -183,15 +183,16 @@ class ClusterChecksKitTest {
     @Test
     @DisplayName("the multi-raft invariants visit the stores a cluster has when they run, not when they were made")
     void invariantsSeeStoresAddedLater() {
-        List<Long> stores = new java.util.ArrayList<>(); // a cluster's stores exist only once it has started
+        List<Long> stores = List.of(); // a cluster's stores exist only once it has started
         List<Long> visited = new java.util.ArrayList<>();
-        RegionInvariants invariants = new RegionInvariants(() -> stores, id -> {
+        List<List<Long>> current = new java.util.ArrayList<>(List.of(stores));
+        StoreWatch watch = new StoreWatch(() -> current.get(0), id -> {
             visited.add(id);
             return java.util.Optional.empty();
         });
-        invariants.check();
-        stores.addAll(List.of(1L, 2L, 3L));
-        invariants.check();
+        watch.look();
+        current.set(0, List.of(1L, 2L, 3L)); // the list is made anew at bootstrap
+        watch.look();
         assertThat(visited).as("stores the check looked at, before and after the cluster started")
                 .containsExactly(1L, 2L, 3L);
     }
@@ -199,7 +200,7 @@ class ClusterChecksKitTest {
     @Test
     @DisplayName("one leader per term: a restarted store that leads a term another store led is caught")
     void secondLeaderOfATermIsCaught() {
-        RegionInvariants invariants = new RegionInvariants(() -> List.of(1L, 2L), id -> java.util.Optional.empty());
+        RegionInvariants invariants = new RegionInvariants();
         Region region = Region.newBuilder().setId(1).addPeers(Requests.newPeer(1, 1)).addPeers(Requests.newPeer(2, 2))
                 .build();
         invariants.checkLeaders(List.of(new PeerStatus(1, 1, region, true, 7)));

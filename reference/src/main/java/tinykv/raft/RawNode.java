@@ -44,7 +44,16 @@ public class RawNode {
 
     /** Whether {@link #ready()} has anything for the application to do. */
     public boolean hasReady() {
-        return !ready().isEmpty();
+        // The same answer as !ready().isEmpty(), without building the Ready: the raftstore asks every peer
+        // after every batch, and most of them have nothing to do.
+        RaftLog log = raft.raftLog;
+        return !raft.msgs.isEmpty()
+                || log.pendingSnapshot != null
+                || log.stabled < log.lastIndex()
+                || log.applied < log.committed
+                || raft.lead != reportedSoftState.lead() || raft.state != reportedSoftState.raftState()
+                || raft.term != reportedHardState.getTerm() || raft.vote != reportedHardState.getVote()
+                || log.committed != reportedHardState.getCommit();
     }
 
     /** What the application should persist, send and apply now. Calling it changes nothing. */
