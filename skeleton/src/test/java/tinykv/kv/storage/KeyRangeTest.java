@@ -42,6 +42,25 @@ class KeyRangeTest {
     }
 
     @Test
+    void keyOrderIsProtobufsUnsignedOrder() {
+        byte[] alphabet = {0x00, 0x01, 0x7f, (byte) 0x80, (byte) 0xff};
+        java.util.List<ByteString> keys = new java.util.ArrayList<>(java.util.List.of(ByteString.EMPTY));
+        for (byte first : alphabet) {
+            keys.add(ByteString.copyFrom(new byte[] {first}));
+            for (byte second : alphabet) {
+                keys.add(ByteString.copyFrom(new byte[] {first, second}));
+            }
+        }
+        java.util.Comparator<ByteString> protobuf = ByteString.unsignedLexicographicalComparator();
+        for (ByteString a : keys) {
+            for (ByteString b : keys) {
+                assertThat(Integer.signum(KeyRange.KEY_ORDER.compare(a, b)))
+                        .as("order of %s and %s", a, b).isEqualTo(Integer.signum(protobuf.compare(a, b)));
+            }
+        }
+    }
+
+    @Test
     void rangesThatTouchDoNotOverlap() {
         assertThat(range("a", "c").overlaps(range("c", "e"))).isFalse();
         assertThat(range("a", "c").overlaps(range("b", "e"))).isTrue();
