@@ -83,6 +83,13 @@ public record GradeOptions(String impl, List<LabPart> labs, int seeds, String sa
         return b.build();
     }
 
+    /** The same grade with {@code jobs} parts at once (batch grading shares JOBS among the submissions at once). */
+    public GradeOptions withJobs(int jobs) {
+        Builder b = new Builder(this);
+        b.jobs = jobs;
+        return b.build();
+    }
+
     public GradeOptions withBudget(Duration budget) {
         Builder b = new Builder(this);
         b.budget = budget;
