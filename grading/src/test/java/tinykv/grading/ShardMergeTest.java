@@ -96,10 +96,10 @@ class ShardMergeTest {
     @Test
     @DisplayName("a SHARD that is not i/m with 1 <= i <= m is refused, saying what it should be")
     void badShardIsRefused() {
-        for (String bad : List.of("0/3", "4/3", "1/0", "-1/3")) {
+        for (String bad : List.of("0/3", "4/3", "1/0")) {
             assertThatThrownBy(() -> Shard.parse(bad)).as(bad).hasMessageContaining("1 <= i <= m");
         }
-        for (String bad : List.of("x", "2", "1/2/3", "1 / 2")) {
+        for (String bad : List.of("x", "2", "1/2/3", "1 / 2", "-1/3")) {
             assertThatThrownBy(() -> Shard.parse(bad)).as(bad).hasMessageContaining("SHARD must be i/m")
                     .hasMessageContaining("'" + bad + "'");
         }
@@ -167,7 +167,7 @@ class ShardMergeTest {
         }
         grade("", 1, SETTINGS);
         assertThat(out("", 3).resolve(ScoresFiles.SCORES)).hasSameBinaryContentAs(out("", 1).resolve(ScoresFiles.SCORES));
-        List<String> lines = console.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("Unpacked"))
+        List<String> lines = console.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("Unpacked") && !l.startsWith("Skipped"))
                 .map(l -> l.replaceAll("\\(\\d+ s\\)$", "(_ s)")).toList();
         assertThat(lines).containsExactly(
                 "[1/3] alice: grading...", "alice from a thread of its own", "graded alice", "[1/3] alice: 6/7, graded (_ s)",
