@@ -9,7 +9,8 @@ TEST ?=
 SEED ?=
 # Run each selected test over this many seeds (SEED, SEED+1, ...) and list the seeds that failed.
 RUNS ?=
-# With RUNS: share the seeds among this many JVMs (one per core); with grade: this many lab parts at once.
+# With RUNS: share the seeds among this many JVMs (one per core); with grade: this many lab parts at once;
+# with grade-submissions: this many forks in all, one per submission graded at once.
 JOBS ?=
 # CHECK_DETERMINISM=1: run the first seed twice; a test whose two runs differ fails (your code has a hidden input).
 CHECK_DETERMINISM ?=
@@ -123,7 +124,8 @@ help: ## List the targets
 	@echo
 	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n [JOBS=m], CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error, TIMELINE=1$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
 	@echo "Grading: LAB=2b (one part) or LAB=2a (a lab), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
-	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds); JOBS=n parts at once (default: the cores)"
+	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds); JOBS=n forks at once (default: the cores)"
+	@$(if $(INSTRUCTOR),echo "Batch: DIR=folder$(comma) JOBS=n submissions at once$(comma) SHARD=i/m (this machine's share)$(comma) OUT=folder; grade-merge IN=\"shard folders\"",true)
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
 	@echo "Example: make lab2b RUNS=20$(if $(INSTRUCTOR), IMPL=reference)"
 

@@ -29,7 +29,8 @@ import tinykv.labs.LabPart;
  * @param forStudents  the report goes to students before the due date (batch grading, Gradescope): visible
  *                     tests carry no captured output, and the summary counts only visible tests
  * @param jobs         how many lab parts are graded at once, each in its own forks (JOBS; default: one per
- *                     core, as many as the memory holds; 0 in {@link #defaults()} until a build decides)
+ *                     core, as many as the memory holds; 0 in {@link #defaults()} until a build decides); batch
+ *                     grading shares them among the submissions it grades at once ({@link #withJobs})
  */
 public record GradeOptions(String impl, List<LabPart> labs, int seeds, String salt, Path out, String heap,
         Duration partTimeout, Duration testTimeout, Duration budget, boolean requireFull, List<String> tags,
