@@ -9,7 +9,8 @@ TEST ?=
 SEED ?=
 # Run each selected test over this many seeds (SEED, SEED+1, ...) and list the seeds that failed.
 RUNS ?=
-# With RUNS: share the seeds among this many JVMs (one per core); with grade: this many lab parts at once.
+# With RUNS: share the seeds among this many JVMs (one per core); with grade: this many lab parts at once;
+# with grade-submissions: this many forks in all, one per submission graded at once.
 JOBS ?=
 # CHECK_DETERMINISM=1: run the first seed twice; a test whose two runs differ fails (your code has a hidden input).
 CHECK_DETERMINISM ?=
@@ -36,6 +37,11 @@ BUDGET ?=
 NOTES ?=
 # Batch grading: the folder that holds one folder (or .zip) per submission; keep it outside the repository.
 DIR ?=
+# Batch grading on m machines: SHARD=i/m grades this machine's share i of m (1-based, by sorted name);
+# make grade-merge IN="shard folders" combines them. OUT= is where either writes its results.
+SHARD ?=
+IN ?=
+OUT ?=
 
 # The instructor's repository has reference/; the student kit (make handout) does not.
 INSTRUCTOR := $(wildcard reference/pom.xml)
@@ -109,7 +115,7 @@ loop_tool = { test -f $(LOOP_CLASSES)/tinykv/loop/LabLoop.class \
 .DEFAULT_GOAL := help
 .PHONY: gradescope-check
 .PHONY: help lab2aa lab2ab lab2ac lab2a lab2b lab2c lab3a lab3b lab3 lab3c bench bench-loop grade test compile clean \
-  grade-submissions handout handout-check batch-check gradescope coverage clones-check ide-check console-check \
+  grade-submissions grade-merge handout handout-check batch-check gradescope coverage clones-check ide-check console-check \
   standalone-check
 
 # `make help` shows each target once: the instructor's repository hides the kit's variant (## kit:) and the
@@ -123,7 +129,8 @@ help: ## List the targets
 	@echo
 	@echo "Options: TEST=name[,name...], SEED=n, RUNS=n [JOBS=m], CHECK_DETERMINISM=1, LOG_LEVEL=debug|info|warn|error, TIMELINE=1$(if $(INSTRUCTOR),$(comma) IMPL=skeleton|reference)"
 	@echo "Grading: LAB=2b (one part) or LAB=2a (a lab), SEEDS=n (default 3), SALT=text, REQUIRE_FULL=1"
-	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds); JOBS=n parts at once (default: the cores)"
+	@echo "Limits: HEAP=1g, TEST_TIMEOUT=60, PART_TIMEOUT=1200, BUDGET=10800 (seconds); JOBS=n forks at once (default: the cores)"
+	@$(if $(INSTRUCTOR),echo "Batch: DIR=folder$(comma) JOBS=n submissions at once$(comma) SHARD=i/m (this machine's share)$(comma) OUT=folder; grade-merge IN=\"shard folders\"",true)
 	@echo "Example: make lab2aa TEST=LeaderElection2AA SEED=7"
 	@echo "Example: make lab2b RUNS=20$(if $(INSTRUCTOR), IMPL=reference)"
 
@@ -195,12 +202,18 @@ test: ## instructor: The kit's own tests: reference passes all, skeleton fails e
 	$(MAKE) --no-print-directory ide-check
 	$(MAKE) --no-print-directory standalone-check
 
-grade-submissions: ## instructor: Grade every submission in DIR=folder (LAB=2a for one part): results.json each, scores.csv
-	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder or .zip per submission> [LAB=2aa]" >&2; exit 2; }
+grade-submissions: ## instructor: Grade every submission in DIR=folder (LAB=, JOBS=n at once, SHARD=i/m, OUT=): results.json each, scores.csv
+	@test -n "$(DIR)" || { echo "usage: make grade-submissions DIR=<folder with one folder or .zip per submission> [LAB=2aa] [JOBS=n] [SHARD=i/m] [OUT=folder]" >&2; exit 2; }
 	@test -d "$(DIR)" || { echo "grade-submissions: DIR=$(DIR) is not a folder" >&2; exit 2; }
+	@$(if $(SHARD),java grading/src/main/java/tinykv/grading/Shard.java '$(SHARD)',true)
 	$(MAKE) --no-print-directory handout
 	$(GRADER) tinykv.grading.BatchGrader --submissions '$(DIR)' --kit target/handout --hidden labs/src/hidden \
-	  --out target/grade-submissions --mvn '$(MVN) $(MVN_FLAGS) -o' $(grade_flags)
+	  --out '$(or $(OUT),target/grade-submissions)' --shard '$(SHARD)' --mvn '$(MVN) $(MVN_FLAGS) -o' $(grade_flags)
+
+grade-merge: ## instructor: Combine the shards IN="dir1 dir2 ..." of make grade-submissions SHARD=i/m into OUT= (target/grade-merge)
+	@test -n "$(IN)" || { echo 'usage: make grade-merge IN="<shard folder> <shard folder> ..." [OUT=folder]' >&2; exit 2; }
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
+	$(GRADER) tinykv.grading.GradeMerge '$(or $(OUT),target/grade-merge)' $(IN)
 
 handout: ## instructor: Write the student kit to target/handout/ and target/handout.tar.gz (no reference, no hidden tests)
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -Dimpl=skeleton -pl grading -am
@@ -286,10 +299,24 @@ ide-check:
 # package and declares a staged test's class in a student file (full marks, the four named); a loose upload of the same classes in a .zip (the
 # same full marks); one whose student helper walks the file system around its class path and throws what it
 # finds (graded, so the helper was; no hidden test or reference source in its report); one with no student file.
+# Graded JOBS=2 at once (each submission's console lines together, in name order), then again as SHARD=1/2 and
+# 2/2 on the same grading copy (kept outside the repository): their merge has the same scores.csv bytes and
+# results.json (times and folders aside); a bad SHARD is refused before anything is built.
 BATCH = target/batch-check
+BATCH_BASE = $(or $(TMPDIR),/tmp)/tinykv-batch-check-$(shell printf '%s' '$(CURDIR)' | cksum | cut -d' ' -f1)
 batch_ref = cp reference/src/main/java/tinykv/raft/$(1).java $(BATCH)/$(2)
+batch_grade = $(GRADER) tinykv.grading.BatchGrader --submissions $(BATCH) --kit target/handout --out $(1) \
+  --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1 --lab 2ac --jobs 2 $(2) > $(1).log 2>&1 || { cat $(1).log; exit 1; }
+# A results.json without what may differ between two gradings of a submission: times, the results folder, and
+# how many files the explorer's walk met.
+batch_same = sed -E -e 's\#$(CURDIR)/target/batch-check-[a-z0-9-]+/\#OUT/\#g' -e 's/"(execution_time|time|duration)": [0-9.]+/"\1": _/g' \
+  -e 's/ *[0-9.]+ ?s\b/ _s/g' -e 's/walked [0-9]+ files/walked _ files/' $(1)
+# Each submission's lines between its "[k/n] name: grading..." and "[k/n] name: <score>", the k in order.
+batch_grouped = awk '/^\[[0-9]+\/[0-9]+\] .*: grading\.\.\.$$/ { k++; if (now != "" || $$1 != "[" k "/6]") bad = 1; now = $$2 } \
+  /Details: / { if (index($$0, "/" substr(now, 1, length(now) - 1) "/results.json") == 0) bad = 1 } \
+  /^\[[0-9]+\/[0-9]+\] [^ ]+: [0-9]+\/[0-9]+, / { if ($$2 != now) bad = 1; now = "" } END { exit bad || k != 6 }' $(1)
 batch-check: handout
-	rm -rf $(BATCH) target/batch-check-out && mkdir -p $(BATCH)/loose $(BATCH)/junk
+	rm -rf $(BATCH) target/batch-check-* && mkdir -p $(BATCH)/loose $(BATCH)/junk
 	for s in tampered broken edited explorer; do cp -r target/handout $(BATCH)/$$s; done
 	printf 'package tinykv.raft;\nclass RawNode2ACTest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2ac")\n  void rawNodeStart2AC() {}\n}\n' \
 	  > $(BATCH)/tampered/labs/src/test/java/tinykv/raft/RawNode2ACTest.java
@@ -306,24 +333,39 @@ batch-check: handout
 	sed -i 's/^public class Raft {/public class Raft {\n    static { Explorer.explore(); }/' $(BATCH)/explorer/skeleton/src/main/java/tinykv/raft/Raft.java
 	cd $(BATCH)/loose && zip -q ../loose.zip *.java && cd .. && rm -r loose
 	echo 'my lab report' > $(BATCH)/junk/notes.txt
-	$(GRADER) tinykv.grading.BatchGrader --submissions $(BATCH) --kit target/handout --hidden labs/src/hidden \
-	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1 --lab 2ac
+	$(call batch_grade,target/batch-check-out,--hidden labs/src/hidden --keep-base $(BATCH_BASE))
+	$(call batch_grouped,target/batch-check-out.log) || { cat target/batch-check-out.log; \
+	  echo "batch check: with JOBS=2 a submission's console lines were not together, in name order"; exit 1; }
 	cat target/batch-check-out/scores.csv
-	grep -Eq '^tampered,0,2,graded,1,' target/batch-check-out/scores.csv
+	grep -Eq '^tampered,0,2,graded,1$$' target/batch-check-out/scores.csv
 	grep -q 'changed: labs/src/test/java/tinykv/raft/RawNode2ACTest.java' target/batch-check-out/tampered/results.json
-	grep -Eq '^broken,0,2,does not compile,0,' target/batch-check-out/scores.csv
+	grep -Eq '^broken,0,2,does not compile,0$$' target/batch-check-out/scores.csv
 	grep -q 'skeleton/src/main/java/tinykv/raft/Raft.java' target/batch-check-out/broken/results.json
 	! grep -Eq 'tinykv-grading-|\\u001b' target/batch-check-out/broken/results.json
-	grep -Eq '^edited,2,2,graded,4,' target/batch-check-out/scores.csv
-	grep -Eq '^loose,2,2,graded,0,' target/batch-check-out/scores.csv
+	grep -Eq '^edited,2,2,graded,4$$' target/batch-check-out/scores.csv
+	grep -Eq '^loose,2,2,graded,0$$' target/batch-check-out/scores.csv
 	grep -q 'changed: skeleton/src/main/java/tinykv/raft/Progress.java' target/batch-check-out/edited/results.json
 	grep -q 'added: skeleton/src/main/java/tinykv/labs/Seeds.java' target/batch-check-out/edited/results.json
 	grep -q 'not graded: the class tinykv.raft.RawNode2ACTest' target/batch-check-out/edited/results.json
-	grep -Eq '^explorer,0,2,graded,0,' target/batch-check-out/scores.csv
+	grep -Eq '^explorer,0,2,graded,0$$' target/batch-check-out/scores.csv
 	grep -Eq 'explorer walked [1-9][0-9]* files; sources found: \[\]' target/batch-check-out/explorer/results.json
 	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
-	grep -Eq '^junk,0,2,nothing submitted,1,' target/batch-check-out/scores.csv
-	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report"
+	grep -Eq '^junk,0,2,nothing submitted,1$$' target/batch-check-out/scores.csv
+	! $(MAKE) --no-print-directory grade-submissions DIR=$(BATCH) SHARD=3/2 > target/batch-check-shard.log 2>&1
+	grep -q "grade-submissions: SHARD=3/2 is not a shard" target/batch-check-shard.log
+	$(call batch_grade,target/batch-check-1of2,--base $(BATCH_BASE) --shard 1/2)
+	$(call batch_grade,target/batch-check-2of2,--base $(BATCH_BASE) --shard 2/2)
+	rm -rf $(BATCH_BASE)
+	grep -q '^shard=2/2$$' target/batch-check-2of2/shard.txt && grep -q '^holds=edited$$' target/batch-check-2of2/shard.txt
+	$(GRADER) tinykv.grading.GradeMerge target/batch-check-merged target/batch-check-1of2 target/batch-check-2of2
+	cmp target/batch-check-out/scores.csv target/batch-check-merged/scores.csv
+	for s in broken edited explorer junk loose tampered; do \
+	  $(call batch_same,target/batch-check-out/$$s/results.json) > target/batch-check-merged/$$s.whole; \
+	  $(call batch_same,target/batch-check-merged/$$s/results.json) > target/batch-check-merged/$$s.merged; \
+	  diff target/batch-check-merged/$$s.whole target/batch-check-merged/$$s.merged \
+	  || { echo "batch check: $$s graded in a shard and merged differs from $$s graded whole"; exit 1; }; done
+	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report;"
+	@echo "  JOBS=2 kept each submission's console together; SHARD=1/2 and 2/2 merged give the same scores.csv and results"
 
 # The Gradescope zip on this machine, as Gradescope runs it (AUTOGRADER_ROOT stands for /autograder): built for
 # lab 2AC with its own salt, set up, then run on a loose upload of the reference's 2A classes. It grades lab 2AC

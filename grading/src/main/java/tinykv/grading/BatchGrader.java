@@ -4,91 +4,147 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Batch grading for instructors ({@code make grade-submissions DIR=...}) and the Gradescope autograder, one
- * submission after another. Each is graded as the pristine kit with only what the student owns
- * ({@link StudentFiles}) laid over it: every other file the submission changed, added or deleted is named
- * at the top of its report and ignored. A submission that does not compile gets that verdict on every
- * test, with the compiler's errors once; one that holds no student file gets its own verdict.
+ * Batch grading for instructors ({@code make grade-submissions DIR=...}) and the Gradescope autograder. Each
+ * submission is graded as the pristine kit with only what the student owns ({@link StudentFiles}) laid over
+ * it: every other file the submission changed, added or deleted is named at the top of its report and
+ * ignored. A submission that does not compile gets that verdict on every test, with the compiler's errors
+ * once; one that holds no student file gets its own verdict.
  *
  * <p>The kit is copied and built once ({@link GradingBase}); per submission only the student files change
- * and only they are compiled. Writes {@code OUT/<submission>/results.json} (plus junit/ and
- * build.log) and {@code OUT/scores.csv}.
+ * and only they are compiled, in a lane of its own ({@link Lane}), so that {@code JOBS} submissions are graded
+ * at once ({@link ClassGrading}). {@code SHARD=i/m} grades only this machine's share ({@link Shard}). Writes
+ * {@code OUT/<submission>/results.json} (plus junit/ and build.log), {@code OUT/scores.csv},
+ * {@code OUT/times.csv} and {@code OUT/shard.txt} ({@link ShardManifest}); {@link GradeMerge} combines shards.
  *
  * <p>Flags: {@code --submissions DIR} (one folder or .zip per submission), {@code --kit DIR} (the student
  * kit as handed out), {@code --hidden DIR} (hidden test sources to build into the grading copy), or
- * {@code --base DIR} (a grading copy built already, as the autograder's), {@code --out DIR}, {@code --mvn CMD},
- * and the grade's own flags ({@link GradeOptions#parse}).
+ * {@code --base DIR} (a grading copy built already, as the autograder's), {@code --keep-base DIR} (build the
+ * grading copy there and keep it, for later runs with {@code --base}), {@code --out DIR}, {@code --mvn CMD},
+ * {@code --shard i/m}, and the grade's own flags ({@link GradeOptions#parse}), of which {@code --jobs} is
+ * how many forks at once in all: that many submissions at once, each grading its parts one at a time (a
+ * single submission grades that many parts at once), so the memory check of {@code JOBS} is the grade's.
  */
 public final class BatchGrader {
+    /** Where a prepared grading copy keeps the digest of the kit and hidden tests it was built from. */
+    private static final String KIT_DIGEST = "target/kit.digest";
+
     private BatchGrader() {}
 
     /** How one submission fared: the line of scores.csv. */
     record Result(int score, int max, String status, List<String> ignored) {}
 
+    /**
+     * Where one submission at a time lays its student files and compiles them, beside the others graded at
+     * once: {@code root} mirrors the kit's student packages, {@code classes} receives the compiled files.
+     */
+    record Lane(Path root, Path classes) {
+        static Lane in(Path dir, StudentFiles owned) throws IOException {
+            for (String folder : owned.packages()) {
+                Files.createDirectories(dir.resolve(StudentFiles.SOURCES).resolve(folder));
+            }
+            return new Lane(dir, dir.resolve("classes"));
+        }
+    }
+
     public static void main(String[] args) throws IOException, InterruptedException {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("grade-submissions: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws IOException, InterruptedException {
         List<String> a = new ArrayList<>(Arrays.asList(args));
         Path submissions = Path.of(take(a, "--submissions", null));
         Path kit = Path.of(take(a, "--kit", "target/handout")).toAbsolutePath().normalize();
         String hidden = take(a, "--hidden", "");
         String prebuilt = take(a, "--base", "");
-        Path out = Path.of(take(a, "--out", "target/grade-submissions")).toAbsolutePath();
+        String keep = take(a, "--keep-base", "");
+        Path out = Path.of(take(a, "--out", "target/grade-submissions")).toAbsolutePath().normalize();
         String mvn = take(a, "--mvn", "mvn -o");
+        Shard shard = Shard.parse(take(a, "--shard", ""));
         a.add("--for-students");
         GradeOptions options = GradeOptions.parse(a.toArray(String[]::new));
         if (!Files.isDirectory(submissions)) {
             throw new IllegalArgumentException("DIR=" + submissions + " is not a folder of submissions");
         }
-        Files.createDirectories(out);
-        // A fresh copy lives outside the repository: code under test that walks up from its class path must
-        // not reach the instructor's tree (the reference, the hidden test sources).
-        GradingBase base = prebuilt.isEmpty()
-                ? GradingBase.prepare(kit, hidden.isEmpty() ? Optional.empty() : Optional.of(Path.of(hidden)),
-                        Files.createTempDirectory("tinykv-grading-"), mvn)
-                : GradingBase.existing(Path.of(prebuilt).toAbsolutePath().normalize(), mvn);
+        Optional<Path> hiddenDir = hidden.isEmpty() ? Optional.empty() : Optional.of(Path.of(hidden));
+        Optional<GradingBase> given = prebuilt.isEmpty() ? Optional.empty()
+                : Optional.of(GradingBase.existing(Path.of(prebuilt).toAbsolutePath().normalize(), mvn));
+        List<Path> graded = new ArrayList<>(List.of(kit));
+        hiddenDir.ifPresent(graded::add);
+        String kitDigest = given.isPresent() ? existingDigest(given.get().dir()) : ShardManifest.digestOf(graded);
         StudentFiles owned = StudentFiles.of(kit);
-        List<Path> folders = Submissions.list(submissions, out.resolve(".unpacked"));
-        Path csv = out.resolve("scores.csv");
-        Files.writeString(csv, "submission,score,max_score,status,ignored_changes,seconds\n", StandardCharsets.UTF_8);
-        int n = 0;
-        for (Path folder : folders) {
-            n++;
-            long start = System.nanoTime();
-            String name = folder.getFileName().toString();
-            System.out.printf("[%d/%d] %s: grading...%n", n, folders.size(), name);
-            Result result = gradeOne(folder, base, owned, kit, out.resolve(name), options);
-            long seconds = Math.round((System.nanoTime() - start) / 1e9);
-            Files.writeString(csv, String.join(",", csvField(name), Integer.toString(result.score),
-                    Integer.toString(result.max), result.status, Integer.toString(result.ignored.size()),
-                    Long.toString(seconds)) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            System.out.printf("[%d/%d] %s: %d/%d, %s%s (%d s)%n", n, folders.size(), name, result.score, result.max,
-                    result.status, result.ignored.isEmpty() ? "" : ", " + result.ignored.size() + " ignored file(s)",
-                    seconds);
-            result.ignored.forEach(line -> System.out.println("    ignored " + line));
+        List<GradingBase> prepared = new ArrayList<>();
+        ClassGrading.grade(submissions, out, shard, options.jobs(), ShardManifest.settings(options, kitDigest),
+                lanes -> {
+                    GradingBase base = given.isPresent() ? given.get() : prepare(kit, hiddenDir, keep, mvn, kitDigest);
+                    if (given.isEmpty()) {
+                        prepared.add(base);
+                    }
+                    List<Lane> made = new ArrayList<>();
+                    for (int i = 0; i < lanes; i++) {
+                        made.add(Lane.in(base.dir().resolve("target/lanes/" + (i + 1)), owned));
+                    }
+                    // JOBS forks in all: shared among the submissions graded at once.
+                    GradeOptions each = options.withJobs(Math.max(1, options.jobs() / lanes));
+                    return (folder, to, lane) -> gradeOne(folder, base, made.get(lane), owned, kit, to, each);
+                });
+        if (keep.isEmpty()) {
+            for (GradingBase base : prepared) {
+                Trees.deleteTree(base.dir());
+            }
         }
-        if (prebuilt.isEmpty()) {
-            Trees.deleteTree(base.dir());
-        }
-        System.out.println("Scores: " + csv);
+        System.out.println("Scores: " + out.resolve(ScoresFiles.SCORES));
     }
 
     /**
-     * Grades one submission on the grading copy: lays its student files over it, rebuilds the skeleton and
-     * grades. The copy is left with this submission's files; the next call resets them.
+     * The kit (and hidden tests) built for grading in {@code keep}, or in a fresh folder outside the repository:
+     * code under test that walks up from its class path must not reach the instructor's tree (the reference,
+     * the hidden test sources).
      */
-    static Result gradeOne(Path submission, GradingBase base, StudentFiles owned, Path kit, Path out,
+    private static GradingBase prepare(Path kit, Optional<Path> hidden, String keep, String mvn, String kitDigest)
+            throws IOException, InterruptedException {
+        Path dir = keep.isEmpty() ? Files.createTempDirectory("tinykv-grading-")
+                : Path.of(keep).toAbsolutePath().normalize();
+        GradingBase base = GradingBase.prepare(kit, hidden, dir, mvn);
+        Files.writeString(dir.resolve(KIT_DIGEST), kitDigest + "\n", StandardCharsets.UTF_8);
+        return base;
+    }
+
+    /**
+     * The digest of what a grading copy built already was built from: the one it kept, else that of its own
+     * sources (the autograder's copy, built by its setup with the hidden tests already removed).
+     */
+    private static String existingDigest(Path base) throws IOException {
+        Path kept = base.resolve(KIT_DIGEST);
+        return Files.isRegularFile(kept) ? Files.readString(kept, StandardCharsets.UTF_8).strip()
+                : ShardManifest.digestOf(List.of(base));
+    }
+
+    /**
+     * Grades one submission on the grading copy: lays its student files over the lane, compiles them there and
+     * grades. The lane is left with this submission's files; the next call on it resets them.
+     */
+    static Result gradeOne(Path submission, GradingBase base, Lane lane, StudentFiles owned, Path kit, Path out,
             GradeOptions options) throws IOException, InterruptedException {
         Trees.deleteTree(out);
         Files.createDirectories(out);
         Path root = Submissions.root(submission);
-        StudentFiles.Overlay overlay = owned.overlay(root, kit, base.dir());
+        StudentFiles.Overlay overlay = owned.overlay(root, kit, lane.root());
         GradeOptions forThis = options.withOut(out);
         Grader grader = new Grader(forThis, base.classpath(), overlay.notes());
         if (overlay.graded().isEmpty()) {
@@ -100,25 +156,19 @@ public final class BatchGrader {
             return new Result(0, report.maxScore(), "nothing submitted", overlay.ignored());
         }
         Path buildLog = out.resolve("build.log");
-        GradingBase.Compiled compiled = base.compile(overlay.sources(), base.dir().resolve("target/student-classes"),
-                buildLog);
+        GradingBase.Compiled compiled = base.compile(lane.root(), overlay.sources(), lane.classes(), buildLog);
         if (!compiled.ok()) {
             Path errors = out.resolve("compile-errors.txt");
             Files.writeString(errors, CompileErrors.summary(Files.readString(buildLog, StandardCharsets.UTF_8),
-                    base.dir()), StandardCharsets.UTF_8);
+                    lane.root()), StandardCharsets.UTF_8);
             Grader.Report report = new Grader(forThis.withCompileError(errors), base.classpath(), overlay.notes())
                     .grade();
             return new Result(0, report.maxScore(), "does not compile", overlay.ignored());
         }
         StudentFiles.Overlay graded = overlay.withIgnored(compiled.removed().stream().map(name -> "not graded: the class "
                 + name + " (declared in a student file, but the kit has its own)").toList());
-        Grader.Report report = new Grader(forThis, base.classpathWith(base.dir().resolve("target/student-classes")),
-                graded.notes()).grade();
+        Grader.Report report = new Grader(forThis, base.classpathWith(lane.classes()), graded.notes()).grade();
         return new Result(report.score(), report.maxScore(), "graded", graded.ignored());
-    }
-
-    private static String csvField(String text) {
-        return text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     /** Removes a flag and its value from the arguments and returns the value (or the fallback). */
@@ -153,28 +203,51 @@ public final class BatchGrader {
         }
     }
 
-    /** The submissions of a folder: its subfolders, and its .zip files unpacked (not skipped). */
+    /**
+     * The submissions of a folder: its subfolders and its .zip files (unpacked only when graded), each named by
+     * its folder or zip without {@code .zip}, sorted by that name (Java's string order, the same on every machine).
+     */
     static final class Submissions {
+        private static final Set<String> RESERVED = Set.of(ScoresFiles.SCORES, ScoresFiles.TIMES, ShardManifest.FILE);
+
         private Submissions() {}
 
-        static List<Path> list(Path dir, Path unpacked) throws IOException {
-            List<Path> found = new ArrayList<>();
+        /** One submission: a folder, or a zip to unpack before it is graded. */
+        record Entry(String name, Path path, boolean zip) {
+            Path folder(Path unpacked) throws IOException {
+                if (!zip) {
+                    return path;
+                }
+                Path to = unpacked.resolve(name);
+                Zips.unpack(path, to);
+                System.out.println("Unpacked " + path + " into " + to);
+                return to;
+            }
+        }
+
+        static List<Entry> list(Path dir) throws IOException {
+            Map<String, Entry> found = new TreeMap<>();
             try (Stream<Path> entries = Files.list(dir)) {
                 for (Path entry : entries.sorted().toList()) {
-                    String name = entry.getFileName().toString();
-                    if (Files.isDirectory(entry) && !name.startsWith(".")) {
-                        found.add(entry.toRealPath());
-                    } else if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
-                        Path to = unpacked.resolve(name.substring(0, name.length() - ".zip".length()));
-                        Zips.unpack(entry, to);
-                        System.out.println("Unpacked " + entry + " into " + to);
-                        found.add(to);
-                    } else {
+                    String file = entry.getFileName().toString();
+                    boolean zip = !Files.isDirectory(entry) && file.toLowerCase(Locale.ROOT).endsWith(".zip");
+                    if (file.startsWith(".") || !(zip || Files.isDirectory(entry))) {
                         System.out.println("Skipped " + entry + ": neither a folder nor a .zip");
+                        continue;
+                    }
+                    String name = zip ? file.substring(0, file.length() - ".zip".length()) : file;
+                    if (name.isEmpty() || name.chars().anyMatch(Character::isISOControl) || RESERVED.contains(name)) {
+                        throw new IllegalArgumentException("a submission cannot be named '" + name + "' (" + entry
+                                + "): rename it");
+                    }
+                    Entry before = found.put(name, new Entry(name, zip ? entry : entry.toRealPath(), zip));
+                    if (before != null) {
+                        throw new IllegalArgumentException("two submissions are named " + name + ": " + before.path()
+                                + " and " + entry + "; rename one");
                     }
                 }
             }
-            return found;
+            return List.copyOf(found.values());
         }
 
         /** The folder to grade: the submission, or its one subfolder that holds a copy of the kit. */

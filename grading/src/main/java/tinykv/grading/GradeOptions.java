@@ -29,7 +29,8 @@ import tinykv.labs.LabPart;
  * @param forStudents  the report goes to students before the due date (batch grading, Gradescope): visible
  *                     tests carry no captured output, and the summary counts only visible tests
  * @param jobs         how many lab parts are graded at once, each in its own forks (JOBS; default: one per
- *                     core, as many as the memory holds; 0 in {@link #defaults()} until a build decides)
+ *                     core, as many as the memory holds; 0 in {@link #defaults()} until a build decides); batch
+ *                     grading shares them among the submissions it grades at once ({@link #withJobs})
  */
 public record GradeOptions(String impl, List<LabPart> labs, int seeds, String salt, Path out, String heap,
         Duration partTimeout, Duration testTimeout, Duration budget, boolean requireFull, List<String> tags,
@@ -80,6 +81,13 @@ public record GradeOptions(String impl, List<LabPart> labs, int seeds, String sa
     public GradeOptions withCompileError(Path log) {
         Builder b = new Builder(this);
         b.compileError = Optional.of(log);
+        return b.build();
+    }
+
+    /** The same grade with {@code jobs} parts at once (batch grading shares JOBS among the submissions at once). */
+    public GradeOptions withJobs(int jobs) {
+        Builder b = new Builder(this);
+        b.jobs = jobs;
         return b.build();
     }
 

@@ -73,20 +73,21 @@ record GradingBase(Path dir, String mvn) {
     }
 
     /**
-     * Compiles a submission's student files (paths relative to the copy, laid over it already) against the
-     * built kit into {@code classes}, with javac's errors in {@code log}, paths relative to the kit's root.
+     * Compiles a submission's student files (paths relative to {@code root}, a lane of batch grading they were
+     * laid in) against the built kit into {@code classes}, with javac's errors in {@code log}, paths relative
+     * to that root.
      * Only the student files are compiled: the tests, harness and provided classes stay the kit's build.
      * A compiled class that would stand in for one of the kit's (a second top-level class in a student file,
      * named like a provided class or a test) is deleted and named in the returned list.
      */
-    Compiled compile(List<String> sources, Path classes, Path log) throws IOException, InterruptedException {
+    Compiled compile(Path root, List<String> sources, Path classes, Path log) throws IOException, InterruptedException {
         Trees.deleteTree(classes);
         Files.createDirectories(classes);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac")
                 .toString(), "-J-Xmx256m", "--release", "17", "-encoding", "UTF-8", "-proc:none", "-nowarn",
                 "-d", classes.toString(), "-cp", classpath()));
         command.addAll(sources);
-        Process javac = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        Process javac = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         if (!javac.waitFor(BUILD_CAP.toMillis(), TimeUnit.MILLISECONDS)) {
             javac.destroyForcibly();

@@ -21,9 +21,12 @@ import tinykv.labs.LabPart;
  * <p>Usage: {@code Handout REPO KIT_DIR}.
  */
 public final class Handout {
-    /** Paths (relative to the repository) that never go into the kit: the solution, hidden tests, the grader's tests and instructor tools. */
+    /**
+     * Paths (relative to the repository) that never go into the kit: the solution, hidden tests, the grader's
+     * tests and instructor tools (the workflow that grades a class in shards among them).
+     */
     static final List<String> INSTRUCTOR_ONLY = List.of("reference", "labs/src/hidden", "grading/src/test", ".ci",
-            "grading/gradescope", "grading/src/main/java/tinykv/grading/Handout.java",
+            "grading/gradescope", ".github/workflows/grade-class.yml", "grading/src/main/java/tinykv/grading/Handout.java",
             "grading/src/main/java/tinykv/grading/HandoutCheck.java");
     /** Files the kit has that are not the repository's tracked files: written here. */
     static final List<String> GENERATED = List.of(StudentFiles.LIST, ".github/workflows/classroom.yml");
