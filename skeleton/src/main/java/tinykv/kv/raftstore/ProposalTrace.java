@@ -41,8 +41,11 @@ final class ProposalTrace {
         }
     }
 
-    /** A Proposal waiting when a ready began, and the command of its callback (null if not proposed here). */
-    private record Waiting(Proposal proposal, Proposed ofCallback) {}
+    /**
+     * A Proposal waiting when a ready began: the command of its callback (null if not proposed here or answered
+     * already), and whether that callback had been answered already.
+     */
+    private record Waiting(Proposal proposal, Proposed ofCallback, boolean answeredBefore) {}
 
     private record IndexTerm(long index, long term) {}
 
@@ -127,7 +130,8 @@ final class ProposalTrace {
         long appliedBefore = peer.peerStorage().appliedIndex();
         Map<Long, Waiting> waitingByIndex = new HashMap<>();
         for (Proposal proposal : peer.proposals()) {
-            waitingByIndex.putIfAbsent(proposal.index(), new Waiting(proposal, unanswered.get(proposal.callback())));
+            waitingByIndex.putIfAbsent(proposal.index(), new Waiting(proposal, unanswered.get(proposal.callback()),
+                    proposal.callback().isDone()));
         }
         Map<IndexTerm, Proposed> proposedHere = new HashMap<>();
         unanswered.values().forEach(p -> proposedHere.put(new IndexTerm(p.index(), p.term()), p));
@@ -172,7 +176,10 @@ final class ProposalTrace {
             return ", not " + recorded + ": that one was overwritten (answer it StaleCommand)";
         }
         Proposed ofCallback = waiting.ofCallback();
-        if (ofCallback == null || (ofCallback.index() == entry.getIndex() && ofCallback.term() == entry.getTerm())) {
+        if (ofCallback == null) { // a callback not proposed through this peer, or one answered already
+            return ", for " + recorded + (waiting.answeredBefore() ? ", whose callback was answered before" : "");
+        }
+        if (ofCallback.index() == entry.getIndex() && ofCallback.term() == entry.getTerm()) {
             return ", answers its Proposal";
         }
         return ", but " + recorded + " holds the callback of " + ofCallback.at();
