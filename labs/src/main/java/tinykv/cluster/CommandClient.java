@@ -101,10 +101,13 @@ final class CommandClient {
         long regionId = request.getHeader().getRegionId();
         int incarnation = stores.incarnation(storeId);
         boolean[] finished = {false};
+        CommandLog line = new CommandLog(log, owner, request);
+        line.sent();
         Timer timer = sim.schedule(timeout.toMillis(), owner,
                 "command to region " + regionId + " on store " + storeId + " timed out", () -> {
                     if (!finished[0]) {
                         finished[0] = true;
+                        line.timedOut(timeout);
                         then.accept(Optional.empty());
                     }
                 });
@@ -117,10 +120,12 @@ final class CommandClient {
                         // down and not yet restarted: a crash point fell after the answer, in the same instant).
                         boolean readerLost = done.snapshot().isPresent() && stores.running(storeId).isEmpty();
                         if (finished[0] || stores.incarnation(storeId) != incarnation || readerLost) {
+                            line.dropped(done.response());
                             result.discard();
                             return;
                         }
                         finished[0] = true;
+                        line.answered(done.response());
                         timer.cancel();
                         answeredBy = storeId;
                         then.accept(Optional.of(result));
@@ -323,8 +328,8 @@ final class CommandClient {
                         lastOutcome = result.map(r -> "error " + r.response().getHeader().getError())
                                 .orElse("no answer from the leader within " + timeout.toMillis() + " ms");
                         result.ifPresent(CommandResult::discard);
-                        log.debug("%s: %s on region %d failed (%s), retry in %d ms", owner,
-                                describe(requests), region.getId(), lastOutcome, REQUEST_RETRY_MS);
+                        log.debug("%s: %s on region %d failed, retry in %d ms", owner, describe(requests),
+                                region.getId(), REQUEST_RETRY_MS);
                         sim.schedule(REQUEST_RETRY_MS, owner, "retry " + describe(requests), this::next);
                         return;
                     }

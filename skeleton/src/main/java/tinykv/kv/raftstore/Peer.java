@@ -30,6 +30,7 @@ public final class Peer {
     private final PeerStorage peerStorage;
     private final PeerTicker ticker;
     private final Log log;
+    private final ProposalTrace trace;
     private final String tag;
     /** Commands proposed and not yet answered, in log order. */
     private final Deque<Proposal> proposals = new ArrayDeque<>();
@@ -55,6 +56,7 @@ public final class Peer {
         this.regionId = region.getId();
         this.tag = "region " + region.getId() + " peer " + meta.getId();
         this.log = Log.of(ctx.loop(), tag);
+        this.trace = new ProposalTrace(this, ctx.engines());
         this.peerStorage = new PeerStorage(ctx.engines(), ctx.regionWorker(), region, tag);
         StoreConfig config = ctx.config();
         this.ticker = new PeerTicker(config);
@@ -95,6 +97,11 @@ public final class Peer {
 
     public Log log() {
         return log;
+    }
+
+    /** The debug log's lines on this peer's proposals, applied entries and answers. */
+    ProposalTrace trace() {
+        return trace;
     }
 
     public RawNode raftGroup() {

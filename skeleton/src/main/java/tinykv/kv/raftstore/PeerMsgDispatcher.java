@@ -9,6 +9,7 @@ import tinykv.proto.raft_cmdpb.AdminCmdType;
 import tinykv.proto.raft_cmdpb.AdminRequest;
 import tinykv.proto.raft_cmdpb.CompactLogRequest;
 import tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import tinykv.proto.raft_cmdpb.RaftCmdResponse;
 import tinykv.proto.raft_cmdpb.RaftRequestHeader;
 import tinykv.proto.raft_cmdpb.Request;
 import tinykv.proto.raft_serverpb.RaftMessage;
@@ -53,11 +54,19 @@ final class PeerMsgDispatcher {
     private void onRaftCommand(RaftCmdRequest request, Callback callback) {
         Optional<RegionError> refused = preProposeChecks(request);
         if (refused.isPresent()) {
-            callback.done(CmdResponses.error(refused.get()));
+            RaftCmdResponse response = CmdResponses.error(refused.get());
+            peer.trace().refused(request, response);
+            callback.done(response);
             return;
         }
         peer.addSizeDiffHint(writtenBytes(request));
-        new PeerMsgHandler(peer, ctx).proposeRaftCommand(request, callback);
+        propose(request, callback);
+    }
+
+    /** Hands a command to the student's handler; the debug log shows where its entry went. */
+    private void propose(RaftCmdRequest request, Callback callback) {
+        PeerMsgHandler handler = new PeerMsgHandler(peer, ctx);
+        peer.trace().propose(request, callback, () -> handler.proposeRaftCommand(request, callback));
     }
 
     /**
@@ -250,7 +259,7 @@ final class PeerMsgDispatcher {
                                 .setCompactTerm(storage.term(compactIndex))))
                 .build();
         peer.log().debug("proposing to compact the log up to %d", compactIndex);
-        new PeerMsgHandler(peer, ctx).proposeRaftCommand(compact, new Callback()); // nobody waits for it
+        propose(compact, new Callback()); // nobody waits for it
     }
 
     private void onSchedulerHeartbeatTick() {

@@ -147,6 +147,11 @@ public final class RaftStore {
         return statuses;
     }
 
+    /** This store's peer of a region (for kit tests in this package that break a peer on purpose). */
+    Optional<Peer> peer(long regionId) {
+        return ctx.router().peer(regionId);
+    }
+
     /** The Raft state of this store's peer of a region, in one line ({@link Peer#describeState}), for reports. */
     public Optional<String> describePeer(long regionId) {
         return ctx.router().peer(regionId).map(Peer::describeState);

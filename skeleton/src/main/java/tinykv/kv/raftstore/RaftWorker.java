@@ -42,7 +42,7 @@ final class RaftWorker implements MailboxHandler<PeerMail> {
      * scheduler hears of it at once: it needs the new epoch before it can give the next order.
      */
     private void handleReady(Peer peer, PeerStatus before) {
-        run(peer, Ready.class, () -> new PeerMsgHandler(peer, ctx).handleRaftReady());
+        run(peer, Ready.class, () -> peer.trace().handleReady(() -> new PeerMsgHandler(peer, ctx).handleRaftReady()));
         PeerStatus after = PeerStatus.of(peer);
         if (before.equals(after)) {
             return;
