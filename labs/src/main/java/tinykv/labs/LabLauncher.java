@@ -22,6 +22,7 @@ import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import tinykv.determinism.StudentClassRules;
 
 /**
  * Runs the staged tests of {@code make lab2aa} and friends in this JVM, as Maven Surefire would from
@@ -37,6 +38,12 @@ public final class LabLauncher {
     /** Surefire's default includes (Test*, *Test, *Tests, *TestCase); nested classes are reached through their outer class. */
     private static final Pattern TEST_CLASS = Pattern.compile("(Test[^$]*|[^$]*Test|[^$]*Tests|[^$]*TestCase)\\.class");
 
+    /**
+     * Where the lab loop compiled the student's code ({@code target/loop/skeleton/classes}); set, the rules
+     * of {@link tinykv.determinism.DeterminismRules} are checked on the student classes before any test runs.
+     */
+    public static final String STUDENT_CLASSES = "tinykv.student.classes";
+
     private LabLauncher() {}
 
     public static int run(String[] args) {
@@ -48,6 +55,10 @@ public final class LabLauncher {
         String tags = args[1];
         SurefireReportFiles reports = new SurefireReportFiles(Path.of(args[2]));
         boolean failIfNoTests = args.length > 3 && args[3].equals("--fail-if-no-tests");
+        if (breaksDeterminismRules(tags)) {
+            System.out.println("\nLab tests: none ran: your code breaks the determinism rules (above).");
+            return 1;
+        }
         List<DiscoverySelector> selectors = new ArrayList<>();
         for (String className : testClassNames(testClasses.toFile(), "")) {
             selectors.add(selectClass(className));
@@ -67,6 +78,29 @@ public final class LabLauncher {
             console.printSummary(); // RUNS= prints its own report, per test and seed; the wrapper is not a lab test
         }
         return console.allPassed() ? 0 : 1;
+    }
+
+    /**
+     * The determinism rules on the student packages that the parts about to run use ({@link
+     * LabPart#studentPackages}), as a grade checks them: a class that breaks one makes every seed of those
+     * parts untrustworthy, so no test runs. Skipped outside the lab loop (Maven, the IDE), where
+     * {@code make test} checks the rules.
+     */
+    private static boolean breaksDeterminismRules(String tags) {
+        String classes = System.getProperty(STUDENT_CLASSES, "");
+        if (classes.isEmpty()) {
+            return false;
+        }
+        String parts = tags.equals(SeedRuns.WRAPPER_TAG) ? System.getProperty(SeedRuns.TAGS, "") : tags;
+        Set<String> packages = new TreeSet<>();
+        LabPart.inTagExpression(parts).forEach(part -> packages.addAll(part.studentPackages()));
+        List<StudentClassRules.Violation> broken = StudentClassRules.checkCached(Path.of(classes), packages,
+                Path.of(classes + ".determinism-ok"));
+        if (broken.isEmpty()) {
+            return false;
+        }
+        System.out.print(StudentClassRules.consoleReport(broken));
+        return true;
     }
 
     /** Every staged test method's name with its lab parts, found without the tag and name filters. */

@@ -8,22 +8,26 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tinykv.Todo;
 
 /**
- * Checks the determinism contract on the classes this module compiled: the skeleton's, or (when run by
- * the reference module) the reference build's. The rules themselves are proven to bite on a fixture
- * that breaks each of them.
+ * Checks the determinism contract on every main class of the implementation under test: the skeleton's
+ * ({@code make test} in the kit, and {@code -Dgroups=kit}) or the reference build's ({@code -Dimpl=reference}).
+ * The rules themselves are proven to bite on a fixture that breaks each of them, and the check the lab runs
+ * and the grader make on the student's classes ({@link StudentClassRules}) is proven to report it.
  */
+@Tag("kit")
 @DisplayName("Determinism contract")
 class DeterminismTest {
 
     @Test
     @DisplayName("main classes use no threads, sleeps, wall clock or own randomness")
-    void mainClassesFollowTheContract() throws URISyntaxException {
-        JavaClasses mainClasses = new ClassFileImporter().importPath(mainClassesLocation());
+    void mainClassesFollowTheContract() throws URISyntaxException, java.net.MalformedURLException {
+        JavaClasses mainClasses = new ClassFileImporter().importUrl(mainClassesLocation().toUri().toURL());
         assertThat(mainClasses).as("classes found under %s", mainClassesLocation()).isNotEmpty();
         for (ArchRule rule : DeterminismRules.ALL) {
             rule.check(mainClasses);
@@ -41,6 +45,20 @@ class DeterminismTest {
                     .as("rule '%s' must reject the violation fixtures", rule.getDescription())
                     .isInstanceOf(AssertionError.class);
         }
+    }
+
+    @Test
+    @DisplayName("the check of the student's classes names the class, the method, the line and the rule")
+    void studentClassCheckNamesThePlace() throws URISyntaxException {
+        Path testClasses = Path.of(Violations.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<StudentClassRules.Violation> found = StudentClassRules.check(List.of(testClasses),
+                List.of("tinykv/determinism"));
+        assertThat(found).extracting(StudentClassRules.Violation::rule)
+                .as("one violation per rule broken by the fixtures").hasSize(DeterminismRules.ALL.size());
+        String report = StudentClassRules.consoleReport(found);
+        assertThat(report).contains("Violations$MakesRandom.run()", "java.util.Random", "(Violations.java:",
+                "[XX] no random source of your own", StudentClassRules.CHECK_ALONE);
+        assertThat(StudentClassRules.check(List.of(testClasses), List.of("tinykv/nothing/here"))).isEmpty();
     }
 
     /** Where the classes of this module were compiled to (target/classes), found from a class they hold. */
