@@ -89,9 +89,11 @@ final class Reports {
         List<TestScore> failed = tests.stream().filter(s -> s.verdict() != Verdict.PASSED && !s.runs().isEmpty())
                 .toList();
         for (TestScore score : failed.subList(0, Math.min(FAILING_NAMED, failed.size()))) {
-            String replay = score.test().hidden() ? "(a hidden test)" : score.runs().stream()
-                    .filter(run -> !run.passed()).findFirst().map(run -> TestScore.replay(score.test(), impl, run))
-                    .orElse("");
+            String replay = score.test().hidden() ? "(a hidden test)"
+                    : score.verdict() == Verdict.NOT_DETERMINISTIC
+                    ? SameSeedTwice.replay(score.test(), impl, score.runs().get(0))
+                    : score.runs().stream().filter(run -> !run.passed()).findFirst()
+                            .map(run -> TestScore.replay(score.test(), impl, run)).orElse("");
             t.append(String.format("  %-7s %s: %s   %s%n", score.test().part(), score.test().methodName(),
                     score.verdict().label(), replay));
         }

@@ -225,4 +225,59 @@ class GraderTest {
         assertThat(verdicts).containsEntry("aHangs", Verdict.TIMED_OUT).containsEntry("bNeverRuns", Verdict.NOT_RUN);
         assertThat(hangOut.resolve("results.json")).exists();
     }
+
+    @Test
+    @DisplayName("a student class that makes its own Random zeroes the part that runs it; the rule is named, no test runs")
+    void determinismRuleZeroesThePart(@TempDir Path rulesOut) throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "lab2aa", "--out", rulesOut.toString(), "--heap", "64m",
+                "--test-timeout", "5");
+        Grader.Report graded = new Grader(options, testClasspath(), "",
+                part -> List.of("tinykv/grading/fixtures/randomstudent")).grade();
+        assertThat(graded.tests()).as("the lab2aa tests").hasSizeGreaterThan(20).allSatisfy(score -> {
+            assertThat(score.verdict()).isEqualTo(Verdict.BREAKS_DETERMINISM_RULE);
+            assertThat(score.score()).isZero();
+            assertThat(score.runs()).as("runs of %s", score.test().methodName()).isEmpty();
+            assertThat(score.output()).contains("no random source of your own",
+                    "OwnRandom.electionTimeout(int)> calls constructor <java.util.Random.<init>()> in (OwnRandom.java:",
+                    "run `make test` to check the rules alone");
+        });
+        String json = Files.readString(rulesOut.resolve("results.json"));
+        assertThat(json).contains("\"breaks a determinism rule\"", "lab2aa scores 0: a student class it runs breaks");
+        assertThat(graded.problem()).contains("lab2aa scores 0", "OwnRandom");
+    }
+
+    @Test
+    @DisplayName("each seeded test's first seed runs twice: a static counter that leaks into the run is not deterministic")
+    void secondRunOfTheFirstSeed(@TempDir Path twiceOut) throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "fixture-determinism", "--out", twiceOut.toString(),
+                "--heap", "64m", "--test-timeout", "10", "--seeds", "2", "--salt", "twice");
+        Grader.Report graded = new Grader(options, testClasspath(), "",
+                part -> List.of("tinykv/grading/fixtures/student")).grade();
+        Map<String, TestScore> scores = graded.tests().stream()
+                .collect(Collectors.toMap(s -> s.test().methodName(), Function.identity()));
+        assertThat(scores.get("replaysExactly").verdict()).as("output: %s", scores.get("replaysExactly").output())
+                .isEqualTo(Verdict.PASSED);
+        assertThat(scores.get("replaysExactly").runs()).as("the second run is not a seed of its own").hasSize(2);
+        TestScore leaky = scores.get("countsAcrossRuns");
+        long seed = options.seedList().get(0);
+        assertThat(leaky.verdict()).as("output: %s", leaky.output()).isEqualTo(Verdict.NOT_DETERMINISTIC);
+        assertThat(leaky.score()).isZero();
+        assertThat(leaky.output()).contains(tinykv.sim.TraceDiff.NOT_DETERMINISTIC + " (seed " + seed + ")",
+                "first run:  simulator 1: events=11 fingerprint=", "second run: simulator 1: events=11 fingerprint=",
+                "both:   s1 #10", "first:  s1 #11", "answer 1", "second: s1 #11", "answer 2",
+                "make fixture-determinism TEST=countsAcrossRuns SEED=" + seed + " CHECK_DETERMINISM=1");
+        assertThat(Files.readString(twiceOut.resolve("results.json"))).contains("\"not deterministic\"");
+        assertThat(twiceOut.resolve("work/traces/fixture-determinism")).isEmptyDirectory();
+    }
+
+    @Test
+    @DisplayName("every student class's folder is among the packages some lab part checks the rules on")
+    void labPartsCoverEveryStudentPackage() throws IOException {
+        java.util.Set<String> checked = new java.util.TreeSet<>();
+        for (tinykv.labs.LabPart part : tinykv.labs.LabPart.values()) {
+            checked.addAll(part.studentPackages());
+        }
+        assertThat(checked).containsAll(StudentFiles.of(Path.of("..").toAbsolutePath().normalize()).packages());
+        assertThat(tinykv.labs.LabPart.LAB2AA.studentPackages()).containsExactly("tinykv/raft");
+    }
 }
