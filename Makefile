@@ -11,7 +11,8 @@ SEED ?=
 RUNS ?=
 # With RUNS: share the seeds among this many JVMs (one per core); with grade: this many lab parts at once.
 JOBS ?=
-# CHECK_DETERMINISM=1: run the first seed twice; a test whose two runs differ fails (your code has a hidden input).
+# CHECK_DETERMINISM=1: run the first seed twice; a test whose two runs differ fails (your code has a hidden input),
+# with both fingerprints and the first event where the two runs part. The grade does the same for every seeded test.
 CHECK_DETERMINISM ?=
 # TIMELINE=1: write the timeline of passing cluster runs too (a failing run always gets one), under
 # labs/target/timelines/<test>-seed<seed>.html.
@@ -74,9 +75,11 @@ endif
 endif
 
 # Runs the staged tests of the given JUnit tags against $(IMPL), through the fast path (tools/loop): it
-# recompiles only what changed (compile errors show as Maven shows them) and runs the tests in one JVM,
-# with the console of `mvn surefire:test`. It installs nothing in ~/.m2 and reads nothing of the kit's
-# from there; Maven runs only for protoc and the class path, when a pom or a proto changed.
+# recompiles only what changed (compile errors show as Maven shows them), checks the determinism rules on the
+# student packages the parts run (tinykv.determinism.StudentClassRules; a violation stops the run before any
+# test) and runs the tests in one JVM, with the console of `mvn surefire:test`. It installs nothing in ~/.m2
+# and reads nothing of the kit's from there; Maven runs only for protoc and the class path, when a pom or a
+# proto changed.
 define run_labs
 	@$(loop_tool)
 	@$(LOOP) --impl $(IMPL) --mvn '$(MVN) $(MVN_FLAGS)' $(if $(RUNS)$(CHECK_DETERMINISM),$(call run_seeds,$(1)),$(call run_once,$(1)))
@@ -341,6 +344,7 @@ else
 test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
 	$(MVN) $(MVN_FLAGS) package -DskipTests
 	$(MVN) $(MVN_FLAGS) -pl skeleton test
+	$(MVN) $(MVN_FLAGS) -pl skeleton,labs test -Dtest=DeterminismTest -Dsurefire.failIfNoSpecifiedTests=false
 endif
 
 compile: ## Compile everything without running tests
