@@ -283,18 +283,21 @@ ide-check:
 # has the reference classes, edits provided files (one so it cannot compile), adds a class in a provided
 # package and declares a staged test's class in a student file (full marks, the four named); a loose upload of the same classes in a .zip (the
 # same full marks); one whose student helper walks the file system around its class path and throws what it
-# finds (graded, so the helper was; no hidden test or reference source in its report); one with no student file.
+# finds (graded, so the helper was; no hidden test or reference source in its report); one whose Raft makes its own
+# Random (0 points: the determinism rule's verdict, naming the line, and no test ran); one with no student file.
 BATCH = target/batch-check
 batch_ref = cp reference/src/main/java/tinykv/raft/$(1).java $(BATCH)/$(2)
 batch-check: handout
 	rm -rf $(BATCH) target/batch-check-out && mkdir -p $(BATCH)/loose $(BATCH)/junk
-	for s in tampered broken edited explorer; do cp -r target/handout $(BATCH)/$$s; done
+	for s in tampered broken edited explorer random; do cp -r target/handout $(BATCH)/$$s; done
 	printf 'package tinykv.raft;\nclass RawNode2ACTest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2ac")\n  void rawNodeStart2AC() {}\n}\n' \
 	  > $(BATCH)/tampered/labs/src/test/java/tinykv/raft/RawNode2ACTest.java
 	echo 'class Broken { int x = }' >> $(BATCH)/broken/skeleton/src/main/java/tinykv/raft/Raft.java
 	for c in Raft RaftLog RawNode; do \
 	  $(call batch_ref,$$c,edited/skeleton/src/main/java/tinykv/raft/); $(call batch_ref,$$c,explorer/skeleton/src/main/java/tinykv/raft/); \
-	  $(call batch_ref,$$c,loose/); done
+	  $(call batch_ref,$$c,random/skeleton/src/main/java/tinykv/raft/); $(call batch_ref,$$c,loose/); done
+	sed -i 's/^public class Raft {/public class Raft {\n    private final java.util.Random own = new java.util.Random();/' \
+	  $(BATCH)/random/skeleton/src/main/java/tinykv/raft/Raft.java
 	echo 'class NotJava {' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/Progress.java
 	echo 'class RawNode2ACTest {}' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/RaftLog.java
 	printf 'package tinykv;\n// edited\n' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/Todo.java
@@ -320,8 +323,12 @@ batch-check: handout
 	grep -Eq '^explorer,0,2,graded,0,' target/batch-check-out/scores.csv
 	grep -Eq 'explorer walked [1-9][0-9]* files; sources found: \[\]' target/batch-check-out/explorer/results.json
 	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
+	grep -Eq '^random,0,2,graded,0,' target/batch-check-out/scores.csv
+	grep -q 'breaks a determinism rule' target/batch-check-out/random/results.json
+	grep -q 'Raft.<init>(tinykv.raft.Config)> calls constructor <java.util.Random.<init>()> in (Raft.java:' \
+	  target/batch-check-out/random/results.json
 	grep -Eq '^junk,0,2,nothing submitted,1,' target/batch-check-out/scores.csv
-	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report"
+	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report; a Random of its own got the determinism verdict"
 
 # The Gradescope zip on this machine, as Gradescope runs it (AUTOGRADER_ROOT stands for /autograder): built for
 # lab 2AC with its own salt, set up, then run on a loose upload of the reference's 2A classes. It grades lab 2AC
