@@ -37,10 +37,11 @@ final class SameSeedTwice {
     static TestScore judge(TestScore score, RunResult first, RunResult again, Path traces, String impl) {
         PlannedTest test = score.test();
         long seed = first.seed().orElseThrow();
-        Optional<String> parted = TraceDiff.compare(traces, test.className(), test.methodName(), seed);
         if (!COMPARABLE.contains(first.verdict()) || !COMPARABLE.contains(again.verdict())) {
+            TraceDiff.discard(traces, test.className(), test.methodName(), seed);
             return score;
         }
+        Optional<String> parted = TraceDiff.compare(traces, test.className(), test.methodName(), seed);
         String why;
         if (parted.isPresent()) {
             why = parted.get();

@@ -46,10 +46,16 @@ public final class TraceDiff {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot compare the two runs of " + key + " in " + dir, e);
         } finally {
-            for (int k = 1; k <= 2; k++) {
-                deleteQuietly(RunTrace.traceFile(dir, key, k));
-                deleteQuietly(RunTrace.fingerprintFile(dir, key, k));
-            }
+            discard(dir, className, methodName, seed);
+        }
+    }
+
+    /** Deletes the two runs' files without comparing them (a run that crashed or timed out says nothing). */
+    public static void discard(Path dir, String className, String methodName, long seed) {
+        String key = RunTrace.key(className, methodName, seed);
+        for (int k = 1; k <= 2; k++) {
+            deleteQuietly(RunTrace.traceFile(dir, key, k));
+            deleteQuietly(RunTrace.fingerprintFile(dir, key, k));
         }
     }
 
@@ -70,8 +76,8 @@ public final class TraceDiff {
         try (BufferedReader first = reader(firstTrace); BufferedReader second = reader(secondTrace)) {
             Deque<String> shared = new ArrayDeque<>();
             while (true) {
-                String a = first.readLine();
-                String b = second.readLine();
+                String a = readLine(first);
+                String b = readLine(second);
                 if (a == null && b == null) {
                     // Same events, different fingerprints: the test ended in a different state of a simulator.
                     return "  The two traces hold the same events; the runs differ only in what the fingerprints saw.\n";
@@ -89,6 +95,15 @@ public final class TraceDiff {
                     shared.removeFirst();
                 }
             }
+        }
+    }
+
+    /** The next line, or null at the end, also where a trace ends early (its run was cut off mid-write). */
+    private static String readLine(BufferedReader trace) throws IOException {
+        try {
+            return trace.readLine();
+        } catch (java.io.EOFException | java.util.zip.ZipException cutOff) {
+            return null;
         }
     }
 
