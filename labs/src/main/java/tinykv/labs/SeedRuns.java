@@ -116,7 +116,7 @@ public final class SeedRuns {
                         failed == 0 ? "all passed" : failed + " failed");
                 if (traces.isPresent()) {
                     compareWithRerun(seed, traces.get(), ran);
-                    Files.deleteIfExists(traces.get()); // each comparison deleted its runs' files
+                    deleteTree(traces.get()); // each comparison deleted its runs' files; anything left goes too
                 }
             }
         } catch (IOException e) {
@@ -134,8 +134,9 @@ public final class SeedRuns {
     private void compareWithRerun(long seed, Path traces, Map<String, MethodSource> first) {
         runOneSeed(seed, new TreeMap<>(), Optional.of(traces), new TreeMap<>());
         for (Map.Entry<String, MethodSource> test : first.entrySet()) {
-            TraceDiff.compare(traces, test.getValue().getClassName(), test.getValue().getMethodName(), seed)
-                    .ifPresent(report -> nondeterministic.add(new Nondeterminism(test.getKey(), seed, report)));
+            MethodSource method = test.getValue();
+            TraceDiff.compare(traces, method.getClassName(), method.getMethodName(), seed).ifPresent(report ->
+                    nondeterministic.add(new Nondeterminism(method.getMethodName(), seed, report)));
         }
         System.out.printf("[runs] seed %d run again to check determinism: %s%n", seed, nondeterministic.isEmpty()
                 ? "every test ran the same way" : nondeterministic.size() + " test(s) ran differently");
@@ -146,14 +147,20 @@ public final class SeedRuns {
         return List.copyOf(nondeterministic);
     }
 
-    /** A fresh folder for the two runs' traces, under the labs' build output (deleted as they are compared). */
+    /** A fresh temporary folder for the two runs' traces (each file is deleted once compared, then the folder). */
     private static Path traceFolder() {
         try {
-            Path dir = Path.of("labs/target/determinism").toAbsolutePath();
-            Files.createDirectories(dir);
-            return Files.createTempDirectory(dir, "runs-");
+            return Files.createTempDirectory("tinykv-determinism-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a folder for the runs' traces", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 
@@ -176,7 +183,7 @@ public final class SeedRuns {
                     return;
                 }
                 ran[0]++;
-                tests.put(method.getMethodName(), method);
+                tests.put(method.getClassName() + "#" + method.getMethodName(), method);
                 String labPart = test.getTags().stream().map(tag -> tag.getName())
                         .filter(tag -> tag.startsWith("lab")).sorted().findFirst().orElse("test");
                 TestRecord record = records.computeIfAbsent(method.getMethodName(),
