@@ -275,7 +275,7 @@ class GraderTest {
         assertThat(leaky.score()).isZero();
         assertThat(leaky.output()).contains(tinykv.sim.TraceDiff.NOT_DETERMINISTIC + " (seed " + seed + ")",
                 "first run:  simulator 1: events=11 fingerprint=", "second run: simulator 1: events=11 fingerprint=",
-                "both:   s1 #10", "first:  s1 #11", "answer 1", "second: s1 #11", "answer 2",
+                "both:   s1 #10 [", "first:  s1 #11 [200 ms] store 1: answer 1", "second: s1 #11 [200 ms] store 1: answer 2",
                 "make fixture-determinism TEST=countsAcrossRuns SEED=" + seed + " CHECK_DETERMINISM=1");
         assertThat(Files.readString(twiceOut.resolve("results.json"))).contains("\"not deterministic\"");
         assertThat(twiceOut.resolve("work/traces/fixture-determinism")).isEmptyDirectory();

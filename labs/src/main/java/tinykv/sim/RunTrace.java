@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Off unless the configuration parameter (or system property) {@value #DIR} names a folder; with {@value
  * #SEED} set too, only runs of that seed are recorded. A run of test method M at seed S writes {@code
- * <key>-seed<S>-run<k>.trace.gz} (one line per event of each simulator the test made, in the order they ran)
+ * <key>-seed<S>-run<k>.trace.gz} (one line per event of each simulator the test made, in the order they ran:
+ * {@code s1 #812 [1231 ms] store 2: what it was})
  * and, when the test ends, {@code ...run<k>.fp} (each simulator's event count and fingerprint), where k is 1
  * for the first run of M at S in that folder, 2 for the second. The trace costs one compressed line per event,
  * so it is asked for only where two runs are compared.
@@ -122,8 +123,18 @@ public final class RunTrace implements ExtensionContext.Store.CloseableResource 
             if (events == null) {
                 events = open();
             }
-            events.write("s" + simulator + " " + entry);
-            events.newLine();
+            // Plain writes, no String.format: this runs for every event of a recorded run.
+            events.write('s');
+            events.write(Integer.toString(simulator));
+            events.write(" #");
+            events.write(Long.toString(entry.number()));
+            events.write(" [");
+            events.write(Long.toString(entry.time()));
+            events.write(" ms] ");
+            events.write(entry.owner());
+            events.write(": ");
+            events.write(entry.what());
+            events.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run's trace " + traceFile(dir, key, runNumber), e);
         }

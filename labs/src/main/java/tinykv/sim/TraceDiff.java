@@ -84,7 +84,7 @@ public final class TraceDiff {
                 }
                 if (a == null || !a.equals(b)) {
                     StringBuilder text = new StringBuilder("  The two traces part here (s1 is the test's first"
-                            + " simulator; #n its n-th event):\n");
+                            + " simulator, #n its n-th event, [t ms] its virtual time):\n");
                     shared.forEach(line -> text.append("    both:   ").append(line).append('\n'));
                     text.append("    first:  ").append(a == null ? "(the run ended here)" : a).append('\n');
                     text.append("    second: ").append(b == null ? "(the run ended here)" : b).append('\n');
