@@ -12,7 +12,8 @@ RUNS ?=
 # With RUNS: share the seeds among this many JVMs (one per core); with grade: this many lab parts at once;
 # with grade-submissions: this many forks in all, one per submission graded at once.
 JOBS ?=
-# CHECK_DETERMINISM=1: run the first seed twice; a test whose two runs differ fails (your code has a hidden input).
+# CHECK_DETERMINISM=1: run the first seed twice; a test whose two runs differ fails (your code has a hidden input),
+# with both fingerprints and the first event where the two runs part. The grade does the same for every seeded test.
 CHECK_DETERMINISM ?=
 # TIMELINE=1: write the timeline of passing cluster runs too (a failing run always gets one), under
 # labs/target/timelines/<test>-seed<seed>.html.
@@ -80,9 +81,11 @@ endif
 endif
 
 # Runs the staged tests of the given JUnit tags against $(IMPL), through the fast path (tools/loop): it
-# recompiles only what changed (compile errors show as Maven shows them) and runs the tests in one JVM,
-# with the console of `mvn surefire:test`. It installs nothing in ~/.m2 and reads nothing of the kit's
-# from there; Maven runs only for protoc and the class path, when a pom or a proto changed.
+# recompiles only what changed (compile errors show as Maven shows them), checks the determinism rules on the
+# student packages the parts run (tinykv.determinism.StudentClassRules; a violation stops the run before any
+# test) and runs the tests in one JVM, with the console of `mvn surefire:test`. It installs nothing in ~/.m2
+# and reads nothing of the kit's from there; Maven runs only for protoc and the class path, when a pom or a
+# proto changed.
 define run_labs
 	@$(loop_tool)
 	@$(LOOP) --impl $(IMPL) --mvn '$(MVN) $(MVN_FLAGS)' $(if $(RUNS)$(CHECK_DETERMINISM),$(call run_seeds,$(1)),$(call run_once,$(1)))
@@ -302,7 +305,8 @@ ide-check:
 # has the reference classes, edits provided files (one so it cannot compile), adds a class in a provided
 # package and declares a staged test's class in a student file (full marks, the four named); a loose upload of the same classes in a .zip (the
 # same full marks); one whose student helper walks the file system around its class path and throws what it
-# finds (graded, so the helper was; no hidden test or reference source in its report); one with no student file.
+# finds (graded, so the helper was; no hidden test or reference source in its report); one whose Raft makes its own
+# Random (0 points: the determinism rule's verdict, naming the line, and no test ran); one with no student file.
 # Graded JOBS=2 at once (each submission's console lines together, in name order), then again as SHARD=1/2 and
 # 2/2 on the same grading copy (kept outside the repository): their merge has the same scores.csv bytes and
 # results.json (times and folders aside); a bad SHARD is refused before anything is built.
@@ -316,18 +320,20 @@ batch_grade = $(GRADER) tinykv.grading.BatchGrader --submissions $(BATCH) --kit 
 batch_same = sed -E -e 's\#$(CURDIR)/target/batch-check-[a-z0-9-]+/\#OUT/\#g' -e 's/"(execution_time|time|duration)": [0-9.]+/"\1": _/g' \
   -e 's/ *[0-9.]+ ?s\b/ _s/g' -e 's/walked [0-9]+ files/walked _ files/' $(1)
 # Each submission's lines between its "[k/n] name: grading..." and "[k/n] name: <score>", the k in order.
-batch_grouped = awk '/^\[[0-9]+\/[0-9]+\] .*: grading\.\.\.$$/ { k++; if (now != "" || $$1 != "[" k "/6]") bad = 1; now = $$2 } \
+batch_grouped = awk '/^\[[0-9]+\/[0-9]+\] .*: grading\.\.\.$$/ { k++; if (now != "" || $$1 != "[" k "/7]") bad = 1; now = $$2 } \
   /Details: / { if (index($$0, "/" substr(now, 1, length(now) - 1) "/results.json") == 0) bad = 1 } \
-  /^\[[0-9]+\/[0-9]+\] [^ ]+: [0-9]+\/[0-9]+, / { if ($$2 != now) bad = 1; now = "" } END { exit bad || k != 6 }' $(1)
+  /^\[[0-9]+\/[0-9]+\] [^ ]+: [0-9]+\/[0-9]+, / { if ($$2 != now) bad = 1; now = "" } END { exit bad || k != 7 }' $(1)
 batch-check: handout
 	rm -rf $(BATCH) target/batch-check-* && mkdir -p $(BATCH)/loose $(BATCH)/junk
-	for s in tampered broken edited explorer; do cp -r target/handout $(BATCH)/$$s; done
+	for s in tampered broken edited explorer random; do cp -r target/handout $(BATCH)/$$s; done
 	printf 'package tinykv.raft;\nclass RawNode2ACTest {\n  @org.junit.jupiter.api.Test @org.junit.jupiter.api.Tag("lab2ac")\n  void rawNodeStart2AC() {}\n}\n' \
 	  > $(BATCH)/tampered/labs/src/test/java/tinykv/raft/RawNode2ACTest.java
 	echo 'class Broken { int x = }' >> $(BATCH)/broken/skeleton/src/main/java/tinykv/raft/Raft.java
 	for c in Raft RaftLog RawNode; do \
 	  $(call batch_ref,$$c,edited/skeleton/src/main/java/tinykv/raft/); $(call batch_ref,$$c,explorer/skeleton/src/main/java/tinykv/raft/); \
-	  $(call batch_ref,$$c,loose/); done
+	  $(call batch_ref,$$c,random/skeleton/src/main/java/tinykv/raft/); $(call batch_ref,$$c,loose/); done
+	sed -i 's/^public class Raft {/public class Raft {\n    private final java.util.Random own = new java.util.Random();/' \
+	  $(BATCH)/random/skeleton/src/main/java/tinykv/raft/Raft.java
 	echo 'class NotJava {' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/Progress.java
 	echo 'class RawNode2ACTest {}' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/raft/RaftLog.java
 	printf 'package tinykv;\n// edited\n' >> $(BATCH)/edited/skeleton/src/main/java/tinykv/Todo.java
@@ -354,6 +360,10 @@ batch-check: handout
 	grep -Eq '^explorer,0,2,graded,0$$' target/batch-check-out/scores.csv
 	grep -Eq 'explorer walked [1-9][0-9]* files; sources found: \[\]' target/batch-check-out/explorer/results.json
 	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
+	grep -Eq '^random,0,2,graded,0$$' target/batch-check-out/scores.csv
+	grep -q 'breaks a determinism rule' target/batch-check-out/random/results.json
+	grep -q 'Raft.<init>(tinykv.raft.Config)> calls constructor <java.util.Random.<init>()> in (Raft.java:' \
+	  target/batch-check-out/random/results.json
 	grep -Eq '^junk,0,2,nothing submitted,1$$' target/batch-check-out/scores.csv
 	! $(MAKE) --no-print-directory grade-submissions DIR=$(BATCH) SHARD=3/2 > target/batch-check-shard.log 2>&1
 	grep -q "grade-submissions: SHARD=3/2 is not a shard" target/batch-check-shard.log
@@ -363,13 +373,14 @@ batch-check: handout
 	grep -q '^shard=2/2$$' target/batch-check-2of2/shard.txt && grep -q '^holds=edited$$' target/batch-check-2of2/shard.txt
 	$(GRADER) tinykv.grading.GradeMerge target/batch-check-merged target/batch-check-1of2 target/batch-check-2of2
 	cmp target/batch-check-out/scores.csv target/batch-check-merged/scores.csv
-	for s in broken edited explorer junk loose tampered; do \
+	for s in broken edited explorer junk loose random tampered; do \
 	  $(call batch_same,target/batch-check-out/$$s/results.json) > target/batch-check-merged/$$s.whole; \
 	  $(call batch_same,target/batch-check-merged/$$s/results.json) > target/batch-check-merged/$$s.merged; \
 	  diff target/batch-check-merged/$$s.whole target/batch-check-merged/$$s.merged \
 	  || { echo "batch check: $$s graded in a shard and merged differs from $$s graded whole"; exit 1; }; done
 	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report;"
-	@echo "  JOBS=2 kept each submission's console together; SHARD=1/2 and 2/2 merged give the same scores.csv and results"
+	@echo "  a Random of its own got the determinism verdict; JOBS=2 kept each submission's console together;"
+	@echo "  SHARD=1/2 and 2/2 merged give the same scores.csv and results"
 
 # The Gradescope zip on this machine, as Gradescope runs it (AUTOGRADER_ROOT stands for /autograder): built for
 # lab 2AC with its own salt, set up, then run on a loose upload of the reference's 2A classes. It grades lab 2AC
@@ -392,6 +403,7 @@ else
 test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
 	$(MVN) $(MVN_FLAGS) package -DskipTests
 	$(MVN) $(MVN_FLAGS) -pl skeleton test
+	$(MVN) $(MVN_FLAGS) -pl skeleton,labs test -Dtest=DeterminismTest -Dsurefire.failIfNoSpecifiedTests=false
 endif
 
 compile: ## Compile everything without running tests

@@ -45,12 +45,13 @@ public final class LabLoop {
         Files.createDirectories(loop.resolve(impl));
         List<Path> runtime;
         Path testClasses;
+        Layout layout;
         // One build at a time per checkout (the protobuf unit is shared); each implementation's tests run alone.
         try (FileChannel implLock = FileChannel.open(loop.resolve(impl + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock heldForRun = implLock.lock()) {
             try (FileChannel buildLock = FileChannel.open(loop.resolve("build.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock held = buildLock.lock()) {
-                Layout layout = build(repo, loop, impl, mvn);
+                layout = build(repo, loop, impl, mvn);
                 runtime = layout.runtimeClasspath();
                 testClasses = layout.tests.output();
             } catch (CompileFailure failure) {
@@ -62,6 +63,8 @@ public final class LabLoop {
                 return;
             }
             System.setProperty("tinykv.impl", impl);
+            // The launcher checks the determinism rules on the student's classes here before any test runs.
+            System.setProperty("tinykv.student.classes", layout.main.output().toString());
             if (System.getProperty("tinykv.seed") == null) {
                 System.setProperty("tinykv.seed", "1");
             }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The grader ({@code make grade}): discovers the staged tests of every lab part present (by tag, with their
@@ -31,6 +32,8 @@ public final class Grader {
     private final GradeOptions options;
     private final String classpath;
     private final String notes;
+    /** The student packages each part's tests run, where the determinism rules are checked ({@link RuleVerdicts}). */
+    private final Function<String, List<String>> studentPackages;
 
     public Grader(GradeOptions options, String classpath) {
         this(options, classpath, "");
@@ -38,9 +41,15 @@ public final class Grader {
 
     /** A grader whose report also carries the notes (batch grading names ignored changes there). */
     public Grader(GradeOptions options, String classpath, String notes) {
+        this(options, classpath, notes, RuleVerdicts.LAB_PARTS);
+    }
+
+    /** A grader that checks the determinism rules on other packages (the grader's own fixtures). */
+    Grader(GradeOptions options, String classpath, String notes, Function<String, List<String>> studentPackages) {
         this.options = options;
         this.classpath = classpath;
         this.notes = notes;
+        this.studentPackages = studentPackages;
     }
 
     public static void main(String[] args) throws IOException {
@@ -100,21 +109,25 @@ public final class Grader {
                     + Lines.cap(Files.readString(options.compileError().get(), StandardCharsets.UTF_8), 6_000), start);
         }
         PartRunner runner = new PartRunner(options, classpath, work);
-        return report(gradeParts(runner, byPart, deadline), notes, start);
+        RuleVerdicts rules = RuleVerdicts.check(classpath, byPart.keySet(), studentPackages);
+        return report(gradeParts(runner, rules, byPart, deadline), notes + rules.summary(), start);
     }
 
     /**
      * Grades the parts, up to {@code JOBS} at once (each part in forks of its own, so the verdicts are those of a
      * run one part at a time); the lines come in part order, each as soon as its part and those before it are done.
      */
-    private List<Reports.PartLine> gradeParts(PartRunner runner, Map<String, List<PlannedTest>> byPart, long deadline)
-            throws IOException {
+    private List<Reports.PartLine> gradeParts(PartRunner runner, RuleVerdicts rules,
+            Map<String, List<PlannedTest>> byPart, long deadline) throws IOException {
         int jobs = Math.max(1, Math.min(options.jobs(), byPart.size()));
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             List<Future<Reports.PartLine>> graded = new ArrayList<>();
             for (Map.Entry<String, List<PlannedTest>> part : byPart.entrySet()) {
-                graded.add(pool.submit(() -> gradePart(runner, part.getKey(), part.getValue(), deadline)));
+                Optional<String> broken = rules.brokenIn(part.getKey());
+                graded.add(pool.submit(() -> broken.isPresent()
+                        ? RuleVerdicts.zeroed(part.getKey(), part.getValue(), broken.get())
+                        : gradePart(runner, part.getKey(), part.getValue(), deadline)));
             }
             List<Reports.PartLine> parts = new ArrayList<>();
             for (Future<Reports.PartLine> part : graded) {
@@ -183,30 +196,43 @@ public final class Grader {
     }
 
     /**
-     * Grades one lab part: runs its tests (over the seeds for a seeded test) in forks until the part's cap or
-     * the grade's deadline ({@link System#nanoTime()}), whichever comes first, and scores each test.
+     * Grades one lab part: runs its tests (over the seeds for a seeded test, the first seed twice: {@link
+     * SameSeedTwice}) in forks until the part's cap or the grade's deadline ({@link System#nanoTime()}),
+     * whichever comes first, and scores each test.
      */
     Reports.PartLine gradePart(PartRunner runner, String part, List<PlannedTest> tests, long deadline)
             throws IOException {
         long partStart = System.nanoTime();
         List<PartRunner.Run> runs = new ArrayList<>();
+        long firstSeed = options.seedList().get(0);
         for (PlannedTest test : tests) {
             if (test.seeded()) {
                 options.seedList().forEach(seed -> runs.add(new PartRunner.Run(test, OptionalLong.of(seed))));
+                runs.add(runs.size() - options.seedList().size() + 1,
+                        new PartRunner.Run(test, OptionalLong.of(firstSeed), true));
             } else {
                 runs.add(new PartRunner.Run(test, OptionalLong.empty()));
             }
         }
-        List<RunResult> results = runner.run(part, runs, Coverage.jvmOptions(options, part), deadline);
+        List<String> jvm = new ArrayList<>(Coverage.jvmOptions(options, part));
+        Path traces = options.out().toAbsolutePath().resolve("work").resolve("traces").resolve(part);
+        if (tests.stream().anyMatch(PlannedTest::seeded)) {
+            jvm.addAll(SameSeedTwice.jvmOptions(traces, firstSeed));
+        }
+        List<RunResult> results = runner.run(part, runs, jvm, deadline);
         List<TestScore> scores = new ArrayList<>();
         for (PlannedTest test : tests) {
             List<RunResult> ofTest = new ArrayList<>();
+            RunResult again = null;
             for (int i = 0; i < runs.size(); i++) {
-                if (runs.get(i).test() == test) {
+                if (runs.get(i).test() == test && runs.get(i).again()) {
+                    again = results.get(i);
+                } else if (runs.get(i).test() == test) {
                     ofTest.add(results.get(i));
                 }
             }
-            scores.add(TestScore.of(test, ofTest, options.impl(), GradeMain.OUTPUT_CAP));
+            TestScore score = TestScore.of(test, ofTest, options.impl(), GradeMain.OUTPUT_CAP);
+            scores.add(again == null ? score : SameSeedTwice.judge(score, ofTest.get(0), again, traces, options.impl()));
         }
         return new Reports.PartLine(part, scores, Duration.ofNanos(System.nanoTime() - partStart),
                 Coverage.report(options, part));

@@ -105,9 +105,12 @@ public final class Handout {
     }
 
     /**
-     * GitHub Classroom's autograding convention: one command-grader step per part, then the reporter. The
-     * parts are graded on the kit as handed out (the repository's first commit, which Classroom made from
-     * the template) with only the student files of the pushed commit laid over it ({@link StudentFiles}).
+     * GitHub Classroom's autograding: one step per part, then the reporter. Classroom's command grader gives a
+     * step all its points or none, so each step is a plain command that hands the reporter the grade's own
+     * result ({@link Reports#classroomJson}), where every test carries its score: the reporter sends Classroom
+     * the sum of the tests' scores. The parts are graded on the kit as handed out (the repository's first
+     * commit, which Classroom made from the template) with only the student files of the pushed commit laid
+     * over it ({@link StudentFiles}).
      */
     static String classroomWorkflow(List<PlannedTest> tests) {
         Map<LabPart, Integer> points = new LinkedHashMap<>();
@@ -117,8 +120,11 @@ public final class Handout {
         }
         StringBuilder y = new StringBuilder();
         y.append("""
-                # GitHub Classroom autograding: one graded step per lab part (all its points when every test of
-                # the part passes, run by `make grade LAB=<part> REQUIRE_FULL=1`), then the reporter.
+                # GitHub Classroom autograding: one graded step per lab part, then the reporter. Each test scores its
+                # own points: the step runs `make grade LAB=<part>` and hands the reporter the grade's per-test result
+                # (target/grade/%s, the format of Classroom's grader actions, each test with its score),
+                # which the reporter adds up for Classroom. A part whose student class breaks a determinism rule scores
+                # 0, and so does a seeded test whose two runs of one seed differ, as in every grade.
                 # Only the student files are graded: each part runs on the kit as handed out (this repository's
                 # first commit) with the pushed student classes, and new files in their packages, laid over it.
                 # Written by `make handout`; the points are the sums of the tests' @Points.
@@ -147,23 +153,28 @@ public final class Handout {
                           cache-dependency-path: submission/**/pom.xml
                       - name: Lay the student files over the kit as handed out
                         run: |
-                          git -C submission worktree add --detach "$GITHUB_WORKSPACE/kit" \
+                          git -C submission worktree add --detach "$GITHUB_WORKSPACE/kit" \\
                             "$(git -C submission rev-list --max-parents=0 HEAD | tail -n 1)"
                           java kit/grading/src/main/java/tinykv/grading/StudentFiles.java overlay submission kit
-                """);
+                """.formatted(Reports.CLASSROOM));
         List<String> ids = new ArrayList<>();
+        String result = "kit/target/grade/" + Reports.CLASSROOM;
         points.forEach((part, max) -> {
             ids.add(part.tag());
-            y.append("      - name: ").append(part.tag()).append('\n')
+            // A grade that wrote no result (the build broke before the grader ran) counts as 0 of the part.
+            String none = "{\"version\":1,\"status\":\"fail\",\"max_score\":" + max + ",\"tests\":[{\"name\":\""
+                    + part.tag() + ": the grade wrote no result (see the step's log)\",\"status\":\"fail\",\"score\":0,"
+                    + "\"line_no\":0}]}";
+            y.append("      - name: ").append(part.tag()).append(" (").append(max).append(" points)\n")
                     .append("        id: ").append(part.tag()).append('\n')
-                    .append("        uses: classroom-resources/autograding-command-grader@v1\n")
-                    .append("        with:\n")
-                    .append("          test-name: ").append(part.tag()).append('\n')
-                    .append("          setup-command: ''\n")
-                    .append("          command: make -C kit grade LAB=").append(part.lab())
-                    .append(" REQUIRE_FULL=1 NOTES=").append(StudentFiles.REPORT).append('\n')
-                    .append("          timeout: 30\n")
-                    .append("          max-score: ").append(max).append('\n');
+                    .append("        timeout-minutes: 30\n")
+                    .append("        run: |\n")
+                    .append("          rm -f ").append(result).append('\n')
+                    .append("          make -C kit grade LAB=").append(part.lab()).append(" NOTES=")
+                    .append(StudentFiles.REPORT).append(" || true\n")
+                    .append("          test -f ").append(result).append(" || echo '").append(none).append("' > ")
+                    .append(result).append('\n')
+                    .append("          echo \"result=$(base64 -w0 < ").append(result).append(")\" >> \"$GITHUB_OUTPUT\"\n");
         });
         y.append("      - name: Autograding Reporter\n")
                 .append("        uses: classroom-resources/autograding-grading-reporter@v1\n")

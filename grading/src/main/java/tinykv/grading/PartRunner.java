@@ -28,10 +28,18 @@ final class PartRunner {
         this.workDir = workDir;
     }
 
-    /** One scheduled run: a test, and its seed or none (a test that is not seeded runs once, unseeded). */
-    record Run(PlannedTest test, OptionalLong seed) {
+    /**
+     * One scheduled run: a test, and its seed or none (a test that is not seeded runs once, unseeded). {@code again}
+     * marks the second run of a seed ({@link SameSeedTwice}): its seed is written {@code +N}, the same number to
+     * the test (a leading plus parses), so that its START and END lines have a key of their own.
+     */
+    record Run(PlannedTest test, OptionalLong seed, boolean again) {
+        Run(PlannedTest test, OptionalLong seed) {
+            this(test, seed, false);
+        }
+
         String seedField() {
-            return seed.isPresent() ? Long.toString(seed.getAsLong()) : "-";
+            return seed.isPresent() ? (again ? "+" : "") + seed.getAsLong() : "-";
         }
 
         String key() {

@@ -26,6 +26,7 @@ final class Reports {
         System.out.print(table);
         Files.writeString(options.out().resolve("results.json"), resultsJson(options, report, table),
                 StandardCharsets.UTF_8);
+        Files.writeString(options.out().resolve(CLASSROOM), classroomJson(report), StandardCharsets.UTF_8);
         Path junit = options.out().resolve("junit");
         Files.createDirectories(junit);
         for (PartLine part : parts) {
@@ -89,9 +90,11 @@ final class Reports {
         List<TestScore> failed = tests.stream().filter(s -> s.verdict() != Verdict.PASSED && !s.runs().isEmpty())
                 .toList();
         for (TestScore score : failed.subList(0, Math.min(FAILING_NAMED, failed.size()))) {
-            String replay = score.test().hidden() ? "(a hidden test)" : score.runs().stream()
-                    .filter(run -> !run.passed()).findFirst().map(run -> TestScore.replay(score.test(), impl, run))
-                    .orElse("");
+            String replay = score.test().hidden() ? "(a hidden test)"
+                    : score.verdict() == Verdict.NOT_DETERMINISTIC
+                    ? SameSeedTwice.replay(score.test(), impl, score.runs().get(0))
+                    : score.runs().stream().filter(run -> !run.passed()).findFirst()
+                            .map(run -> TestScore.replay(score.test(), impl, run)).orElse("");
             t.append(String.format("  %-7s %s: %s   %s%n", score.test().part(), score.test().methodName(),
                     score.verdict().label(), replay));
         }
@@ -148,6 +151,36 @@ final class Reports {
         extra.put("seeds", options.seedList());
         extra.put("salt", options.salt());
         root.put("extra_data", extra);
+        return Json.write(root);
+    }
+
+    /** The grade as a GitHub Classroom autograding step reports it (the Classroom workflow reads it). */
+    static final String CLASSROOM = "classroom-result.json";
+
+    /**
+     * The result a GitHub Classroom grader step outputs for the reporter (classroom-resources'
+     * autograding-grading-reporter): version 1, a status, the maximum, and each visible test with its own score,
+     * which the reporter adds up into the points it sends to Classroom. Hidden tests are not in the student kit
+     * and are left out.
+     */
+    static String classroomJson(Grader.Report report) {
+        List<TestScore> visible = visible(report.tests());
+        List<Object> tests = new ArrayList<>();
+        for (TestScore score : visible) {
+            Map<String, Object> test = new LinkedHashMap<>();
+            test.put("name", score.test().part() + ": " + score.test().shortName());
+            test.put("status", score.verdict() == Verdict.PASSED ? "pass" : "fail");
+            test.put("score", score.score());
+            test.put("message", score.output().lines().limit(12).collect(java.util.stream.Collectors.joining("\n")));
+            test.put("line_no", 0);
+            test.put("duration", score.millis());
+            tests.add(test);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", 1);
+        root.put("status", passed(visible) == visible.size() && !visible.isEmpty() ? "pass" : "fail");
+        root.put("max_score", maxPoints(visible));
+        root.put("tests", tests);
         return Json.write(root);
     }
 

@@ -12,6 +12,10 @@ public enum Verdict {
     THREAD_LEFT_RUNNING("left a thread running"),
     CRASHED("crashed the test JVM"),
     NOT_RUN("not run"),
+    /** A student class of the part breaks a determinism rule (tinykv.determinism): the part's tests do not run. */
+    BREAKS_DETERMINISM_RULE("breaks a determinism rule"),
+    /** Two runs of the test's first seed differed (tinykv.sim.TraceDiff). */
+    NOT_DETERMINISTIC("not deterministic"),
     DOES_NOT_COMPILE("does not compile"),
     NOTHING_SUBMITTED("no student file submitted");
 

@@ -127,6 +127,17 @@ class GraderTest {
     }
 
     @Test
+    @DisplayName("the Classroom result gives each test its own score; the reporter's sum is the grade's points")
+    void classroomResultScoresEachTest() throws IOException {
+        String json = Files.readString(out.resolve(Reports.CLASSROOM));
+        assertThat(json).contains("\"version\": 1", "\"status\": \"fail\"", "\"max_score\": " + report.maxScore(),
+                "\"name\": \"fixture: HostileFixtureTest.passes\"", "\"status\": \"pass\"");
+        int sum = java.util.regex.Pattern.compile("\"score\": (\\d+)").matcher(json).results()
+                .mapToInt(m -> Integer.parseInt(m.group(1))).sum();
+        assertThat(sum).as("the tests' scores, added up as the reporter does").isEqualTo(report.score()).isPositive();
+    }
+
+    @Test
     @DisplayName("the seed reaches the test through the launcher request: the fork's system property stays unset")
     void seedIsAConfigurationParameter() {
         GradeOptions options = GradeOptions.parse("--seeds", "4", "--salt", "fixtures");
@@ -190,7 +201,7 @@ class GraderTest {
         String where = results.getParent().toString();
         return Files.readString(results).replace(where, "OUT")
                 .replaceAll("\"(execution_time|time|duration)\": [0-9.]+", "\"$1\": _")
-                .replaceAll("[0-9.]+ ?s\\b", "_s");
+                .replaceAll(" *[0-9.]+ ?s\\b", " _s"); // with the padding: 9 s and 10 s take different widths
     }
 
     @Test
@@ -224,5 +235,67 @@ class GraderTest {
                 .collect(Collectors.toMap(s -> s.test().methodName(), TestScore::verdict));
         assertThat(verdicts).containsEntry("aHangs", Verdict.TIMED_OUT).containsEntry("bNeverRuns", Verdict.NOT_RUN);
         assertThat(hangOut.resolve("results.json")).exists();
+    }
+
+    @Test
+    @DisplayName("a student class that makes its own Random zeroes the part that runs it; the rule is named, no test runs")
+    void determinismRuleZeroesThePart(@TempDir Path rulesOut) throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "lab2aa", "--out", rulesOut.toString(), "--heap", "64m",
+                "--test-timeout", "5");
+        Grader.Report graded = new Grader(options, testClasspath(), "",
+                part -> List.of("tinykv/grading/fixtures/randomstudent")).grade();
+        assertThat(graded.tests()).as("the lab2aa tests").hasSizeGreaterThan(20).allSatisfy(score -> {
+            assertThat(score.verdict()).isEqualTo(Verdict.BREAKS_DETERMINISM_RULE);
+            assertThat(score.score()).isZero();
+            assertThat(score.runs()).as("runs of %s", score.test().methodName()).isEmpty();
+            assertThat(score.output()).contains("no random source of your own",
+                    "OwnRandom.electionTimeout(int)> calls constructor <java.util.Random.<init>()> in (OwnRandom.java:",
+                    "run `make test` to check the rules alone");
+        });
+        String json = Files.readString(rulesOut.resolve("results.json"));
+        assertThat(json).contains("\"breaks a determinism rule\"", "lab2aa scores 0: a student class it runs breaks");
+        assertThat(graded.problem()).contains("lab2aa scores 0", "OwnRandom");
+    }
+
+    @Test
+    @DisplayName("each seeded test's first seed runs twice: a static counter that leaks into the run is not deterministic")
+    void secondRunOfTheFirstSeed(@TempDir Path twiceOut) throws IOException {
+        GradeOptions options = GradeOptions.parse("--tags", "fixture-determinism", "--out", twiceOut.toString(),
+                "--heap", "64m", "--test-timeout", "10", "--seeds", "2", "--salt", "twice");
+        Grader.Report graded = new Grader(options, testClasspath(), "",
+                part -> List.of("tinykv/grading/fixtures/student")).grade();
+        Map<String, TestScore> scores = graded.tests().stream()
+                .collect(Collectors.toMap(s -> s.test().methodName(), Function.identity()));
+        assertThat(scores.get("replaysExactly").verdict()).as("output: %s", scores.get("replaysExactly").output())
+                .isEqualTo(Verdict.PASSED);
+        assertThat(scores.get("replaysExactly").runs()).as("the second run is not a seed of its own").hasSize(2);
+        TestScore leaky = scores.get("countsAcrossRuns");
+        long seed = options.seedList().get(0);
+        assertThat(leaky.verdict()).as("output: %s", leaky.output()).isEqualTo(Verdict.NOT_DETERMINISTIC);
+        assertThat(leaky.score()).isZero();
+        assertThat(leaky.output()).contains(tinykv.sim.TraceDiff.NOT_DETERMINISTIC + " (seed " + seed + ")",
+                "first run:  simulator 1: events=11 fingerprint=", "second run: simulator 1: events=11 fingerprint=",
+                "both:   s1 #10 [", "first:  s1 #11 [200 ms] store 1: answer 1", "second: s1 #11 [200 ms] store 1: answer 2",
+                "make fixture-determinism TEST=countsAcrossRuns SEED=" + seed + " CHECK_DETERMINISM=1");
+        assertThat(Files.readString(twiceOut.resolve("results.json"))).contains("\"not deterministic\"");
+        assertThat(twiceOut.resolve("work/traces/fixture-determinism")).isEmptyDirectory();
+    }
+
+    @Test
+    @DisplayName("every student class's folder is among the packages some lab part checks the rules on, which the kit obeys")
+    void labPartsCoverEveryStudentPackage() throws IOException {
+        java.util.Set<String> checked = new java.util.TreeSet<>();
+        for (tinykv.labs.LabPart part : tinykv.labs.LabPart.values()) {
+            checked.addAll(part.studentPackages());
+        }
+        assertThat(checked).containsAll(StudentFiles.of(Path.of("..").toAbsolutePath().normalize()).packages());
+        assertThat(tinykv.labs.LabPart.LAB2AA.studentPackages()).containsExactly("tinykv/raft");
+        // On the grade's class path the harness (labs) shares those packages and may use what the rules forbid:
+        // only the student's code base is read, and the kit's own obeys the rules.
+        RuleVerdicts rules = RuleVerdicts.check(testClasspath(), List.of(tinykv.labs.LabPart.allTags()),
+                RuleVerdicts.LAB_PARTS);
+        for (String part : tinykv.labs.LabPart.allTags()) {
+            assertThat(rules.brokenIn(part)).as("the rules on %s's packages of the kit", part).isEmpty();
+        }
     }
 }

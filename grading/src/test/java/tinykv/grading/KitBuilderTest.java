@@ -56,7 +56,7 @@ class KitBuilderTest {
     }
 
     @Test
-    @DisplayName("the Classroom workflow grades each part on the first commit with the pushed student files laid over it")
+    @DisplayName("the Classroom workflow grades each part, test by test, on the first commit with the pushed student files laid over it")
     void classroomWorkflow() {
         PlannedTest test = new PlannedTest("lab2aa", "id", "tinykv.raft.Raft2AATest", "leaderCycle2AA", "x", 3, false,
                 false);
@@ -64,7 +64,11 @@ class KitBuilderTest {
         String workflow = Handout.classroomWorkflow(List.of(test, hidden));
         assertThat(workflow).contains("fetch-depth: 0", "rev-list --max-parents=0 HEAD",
                 "java kit/grading/src/main/java/tinykv/grading/StudentFiles.java overlay submission kit",
-                "command: make -C kit grade LAB=2aa REQUIRE_FULL=1 NOTES=" + StudentFiles.REPORT, "max-score: 3");
+                "make -C kit grade LAB=2aa NOTES=" + StudentFiles.REPORT + " || true",
+                "name: lab2aa (3 points)", "echo \"result=$(base64 -w0 < kit/target/grade/" + Reports.CLASSROOM + ")\"",
+                "\"max_score\":3", "LAB2AA_RESULTS: \"${{steps.lab2aa.outputs.result}}\"", "runners: lab2aa")
+                .as("per-test scores, not the command grader's all or nothing")
+                .doesNotContain("REQUIRE_FULL", "autograding-command-grader");
     }
 
     @Test

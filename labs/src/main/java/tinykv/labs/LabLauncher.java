@@ -12,16 +12,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import tinykv.determinism.StudentClassRules;
 
 /**
  * Runs the staged tests of {@code make lab2aa} and friends in this JVM, as Maven Surefire would from
@@ -37,6 +41,12 @@ public final class LabLauncher {
     /** Surefire's default includes (Test*, *Test, *Tests, *TestCase); nested classes are reached through their outer class. */
     private static final Pattern TEST_CLASS = Pattern.compile("(Test[^$]*|[^$]*Test|[^$]*Tests|[^$]*TestCase)\\.class");
 
+    /**
+     * Where the lab loop compiled the student's code ({@code target/loop/skeleton/classes}); set, the rules
+     * of {@link tinykv.determinism.DeterminismRules} are checked on the student classes before any test runs.
+     */
+    public static final String STUDENT_CLASSES = "tinykv.student.classes";
+
     private LabLauncher() {}
 
     public static int run(String[] args) {
@@ -48,6 +58,11 @@ public final class LabLauncher {
         String tags = args[1];
         SurefireReportFiles reports = new SurefireReportFiles(Path.of(args[2]));
         boolean failIfNoTests = args.length > 3 && args[3].equals("--fail-if-no-tests");
+        // The rules are read on a thread of their own while JUnit discovers the tests, so they add little time.
+        FutureTask<List<StudentClassRules.Violation>> rules = new FutureTask<>(() -> determinismViolations(tags));
+        Thread checker = new Thread(rules, "determinism-rules");
+        checker.setDaemon(true);
+        checker.start();
         List<DiscoverySelector> selectors = new ArrayList<>();
         for (String className : testClassNames(testClasses.toFile(), "")) {
             selectors.add(selectClass(className));
@@ -55,8 +70,16 @@ public final class LabLauncher {
         LabConsole console = new LabConsole(System.out, reports);
         // The console counts and summarises itself: the listeners registered for every JVM (LabSummary) stay out.
         LauncherConfig config = LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
-        LauncherFactory.create(config).execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
-                .filters(TagFilter.includeTags(tags)).build(), console);
+        Launcher launcher = LauncherFactory.create(config);
+        TestPlan plan = launcher.discover(LauncherDiscoveryRequestBuilder.request().selectors(selectors)
+                .filters(TagFilter.includeTags(tags)).build());
+        List<StudentClassRules.Violation> broken = joined(rules);
+        if (!broken.isEmpty()) {
+            System.out.print(StudentClassRules.consoleReport(broken));
+            System.out.println("\nLab tests: none ran: your code breaks the determinism rules (above).");
+            return 1;
+        }
+        launcher.execute(plan, console);
         if (console.testsRun() == 0) {
             List<String> wanted = TestNameFilter.requestedNames();
             System.out.println(wanted.isEmpty() ? "No test of " + tags + " in this kit."
@@ -67,6 +90,40 @@ public final class LabLauncher {
             console.printSummary(); // RUNS= prints its own report, per test and seed; the wrapper is not a lab test
         }
         return console.allPassed() ? 0 : 1;
+    }
+
+    /**
+     * The determinism rules on the student packages that the parts about to run use ({@link
+     * LabPart#studentPackages}), as a grade checks them: a class that breaks one makes every seed of those
+     * parts untrustworthy, so no test runs. Skipped outside the lab loop (Maven, the IDE), where
+     * {@code make test} checks the rules.
+     */
+    private static List<StudentClassRules.Violation> determinismViolations(String tags) {
+        String classes = System.getProperty(STUDENT_CLASSES, "");
+        if (classes.isEmpty()) {
+            return List.of();
+        }
+        String parts = tags.equals(SeedRuns.WRAPPER_TAG) ? System.getProperty(SeedRuns.TAGS, "") : tags;
+        Set<String> packages = new TreeSet<>();
+        LabPart.inTagExpression(parts).forEach(part -> packages.addAll(part.studentPackages()));
+        long start = System.nanoTime();
+        List<StudentClassRules.Violation> broken = StudentClassRules.checkCached(Path.of(classes), packages,
+                Path.of(classes + ".determinism-ok"));
+        if (Boolean.getBoolean("tinykv.loop.timing")) {
+            System.err.printf("[loop] determinism rules: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        }
+        return broken;
+    }
+
+    private static List<StudentClassRules.Violation> joined(FutureTask<List<StudentClassRules.Violation>> rules) {
+        try {
+            return rules.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the determinism rules", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the determinism rules could not be checked: " + e.getCause(), e.getCause());
+        }
     }
 
     /** Every staged test method's name with its lab parts, found without the tag and name filters. */

@@ -24,6 +24,30 @@ public enum LabPart {
         return suffix().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The student packages (folders under {@code skeleton/src/main/java}) whose code this part's tests run: the
+     * Raft-level parts run only the Raft module; every cluster part runs the raftstore over it; 3C's
+     * in-the-loop tests run the scheduler beside both. The determinism rules are checked on these packages'
+     * classes before the part runs ({@code make lab2b}), and a class that breaks one zeroes, in a grade, every
+     * part that lists its package (none of those parts' seeds can be trusted). A kit test checks that every
+     * student class's folder is listed by some part.
+     */
+    public List<String> studentPackages() {
+        String raft = "tinykv/raft";
+        String raftstore = "tinykv/kv/raftstore";
+        return switch (this) {
+            case LAB2AA, LAB2AB, LAB2AC, LAB3A -> List.of(raft);
+            case LAB2B, LAB2C, LAB3B -> List.of(raft, raftstore);
+            case LAB3C -> List.of(raft, raftstore, "tinykv/scheduler/server", "tinykv/scheduler/schedulers");
+        };
+    }
+
+    /** The parts a tag expression of the lab targets names ({@code lab2aa|lab2ab}); other tags are ignored. */
+    public static List<LabPart> inTagExpression(String tags) {
+        List<String> named = Arrays.stream(tags.split("[|&!(),\\s]+")).toList();
+        return Arrays.stream(values()).filter(part -> named.contains(part.tag())).toList();
+    }
+
     /** The part whose JUnit tag this is, if any ({@code lab2b}; a fixture's tag is none). */
     public static Optional<LabPart> ofTag(String tag) {
         return Arrays.stream(values()).filter(part -> part.tag().equals(tag)).findFirst();

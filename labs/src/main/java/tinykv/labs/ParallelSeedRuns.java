@@ -128,7 +128,8 @@ public final class ParallelSeedRuns {
                 } else if (line.startsWith(NONDETERMINISM)) {
                     String[] f = line.substring(NONDETERMINISM.length()).split("\t", -1);
                     synchronized (nondeterministic) {
-                        nondeterministic.add(new SeedRuns.Nondeterminism(f[0], Long.parseLong(f[1]), f[2], f[3]));
+                        nondeterministic.add(new SeedRuns.Nondeterminism(f[0], Long.parseLong(f[1]),
+                                f[2].replace("\\n", "\n")));
                     }
                 } else if (line.startsWith("[runs]") || line.startsWith("Exception") || line.startsWith("\tat ")) {
                     synchronized (System.out) {
@@ -171,7 +172,8 @@ public final class ParallelSeedRuns {
                         + record.failedSeeds().stream().map(String::valueOf).collect(Collectors.joining(",")));
             }
             for (SeedRuns.Nondeterminism n : runs.nondeterministic()) {
-                System.out.println(NONDETERMINISM + n.test() + "\t" + n.seed() + "\t" + n.first() + "\t" + n.second());
+                // One line per report: its line breaks travel as \n (an event's text holds no backslash-n).
+                System.out.println(NONDETERMINISM + n.test() + "\t" + n.seed() + "\t" + n.report().replace("\n", "\\n"));
             }
             System.out.flush();
             System.exit(0);

@@ -5,12 +5,14 @@ import java.lang.reflect.Method;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import tinykv.sim.RunTrace;
 
 /**
  * Makes the running test's configuration parameter {@code tinykv.seed} the seed {@link Seeds#current()}
  * returns, around every piece of the test's own code (constructor, lifecycle methods, the test), on the
  * thread that runs it. So a seed travels with the launcher request that runs the test, never through a
- * system property set by the runner.
+ * system property set by the runner. The same scope carries the run's event trace when two runs of one seed
+ * are to be compared ({@link RunTrace}).
  *
  * <p>Registered for every test through {@code META-INF/services} (JUnit's extension auto-detection).
  */
@@ -63,8 +65,10 @@ public final class SeedParameter implements InvocationInterceptor {
         return Seeds.parse(context.getConfigurationParameter(Seeds.PROPERTY));
     }
 
+    /** The seed, and the run's trace when one is recorded ({@link RunTrace}: two runs of a seed compared). */
     private static <T> T withSeed(Invocation<T> invocation, ExtensionContext context) throws Throwable {
-        try (Seeds.Scope scope = Seeds.use(seedOf(context))) {
+        long seed = seedOf(context);
+        try (Seeds.Scope scope = Seeds.use(seed); RunTrace.Scope trace = RunTrace.use(context, seed)) {
             return invocation.proceed();
         }
     }

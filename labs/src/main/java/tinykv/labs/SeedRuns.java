@@ -3,10 +3,14 @@ package tinykv.labs;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.junit.platform.engine.TestExecutionResult;
@@ -15,7 +19,10 @@ import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import tinykv.sim.RunTrace;
+import tinykv.sim.TraceDiff;
 
 /**
  * {@code make <lab> RUNS=n}: runs each selected staged test over n seeds (SEED, SEED+1, ...; SEED defaults
@@ -38,8 +45,8 @@ public final class SeedRuns {
     /** How one test fared over the seeds. */
     public record TestRecord(String name, String labPart, List<Long> failedSeeds, int runs) {}
 
-    /** A test whose two runs of one seed differed: the simulator's summary line of each. */
-    public record Nondeterminism(String test, long seed, String first, String second) {}
+    /** A test whose two runs of one seed differed: {@link TraceDiff}'s report of how. */
+    public record Nondeterminism(String test, long seed, String report) {}
 
     /** The seeds of a share of a parallel run ({@link ParallelSeedRuns}): this JVM runs only these. */
     public static final String SEEDS = "tinykv.runs.seeds";
@@ -102,29 +109,34 @@ public final class SeedRuns {
             }
             for (int i = 0; i < seeds.size(); i++) {
                 long seed = seeds.get(i);
-                Map<String, String> summaries = new TreeMap<>();
-                int failed = runOneSeed(seed, records, summaries);
+                Optional<Path> traces = checkDeterminism && i == 0 ? Optional.of(traceFolder()) : Optional.empty();
+                Map<String, MethodSource> ran = new TreeMap<>();
+                int failed = runOneSeed(seed, records, traces, ran);
                 System.out.printf("[runs] seed %d (%d of %d): %s%n", seed, i + 1, seeds.size(),
                         failed == 0 ? "all passed" : failed + " failed");
-                if (checkDeterminism && i == 0) {
-                    compareWithRerun(seed, summaries);
+                if (traces.isPresent()) {
+                    compareWithRerun(seed, traces.get(), ran);
+                    deleteTree(traces.get()); // each comparison deleted its runs' files; anything left goes too
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the folder of the runs' traces", e);
         } finally {
             restore(TestNameFilter.PROPERTY, savedTest);
         }
         return records;
     }
 
-    /** Runs the seed's tests again, with no record kept, and compares each test's summary line with the first run's. */
-    private void compareWithRerun(long seed, Map<String, String> first) {
-        Map<String, String> second = new TreeMap<>();
-        runOneSeed(seed, new TreeMap<>(), second);
-        for (Map.Entry<String, String> run : first.entrySet()) {
-            String again = second.get(run.getKey());
-            if (again != null && !withoutWallTime(again).equals(withoutWallTime(run.getValue()))) {
-                nondeterministic.add(new Nondeterminism(run.getKey(), seed, run.getValue(), again));
-            }
+    /**
+     * Runs the seed's tests again in this JVM, with no record kept, and compares each test's two runs event by
+     * event ({@link TraceDiff}, the grader's check too). Tests without a simulator record nothing and pass.
+     */
+    private void compareWithRerun(long seed, Path traces, Map<String, MethodSource> first) {
+        runOneSeed(seed, new TreeMap<>(), Optional.of(traces), new TreeMap<>());
+        for (Map.Entry<String, MethodSource> test : first.entrySet()) {
+            MethodSource method = test.getValue();
+            TraceDiff.compare(traces, method.getClassName(), method.getMethodName(), seed).ifPresent(report ->
+                    nondeterministic.add(new Nondeterminism(method.getMethodName(), seed, report)));
         }
         System.out.printf("[runs] seed %d run again to check determinism: %s%n", seed, nondeterministic.isEmpty()
                 ? "every test ran the same way" : nondeterministic.size() + " test(s) ran differently");
@@ -135,11 +147,25 @@ public final class SeedRuns {
         return List.copyOf(nondeterministic);
     }
 
-    private static String withoutWallTime(String summary) {
-        return summary.replaceAll(" wall=\\d+ms", "");
+    /** A fresh temporary folder for the two runs' traces (each file is deleted once compared, then the folder). */
+    private static Path traceFolder() {
+        try {
+            return Files.createTempDirectory("tinykv-determinism-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a folder for the runs' traces", e);
+        }
     }
 
-    private int runOneSeed(long seed, Map<String, TestRecord> records, Map<String, String> summaries) {
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private int runOneSeed(long seed, Map<String, TestRecord> records, Optional<Path> traces,
+            Map<String, MethodSource> tests) {
         int[] failed = {0};
         int[] ran = {0};
         List<String> containerFailures = new ArrayList<>();
@@ -157,6 +183,7 @@ public final class SeedRuns {
                     return;
                 }
                 ran[0]++;
+                tests.put(method.getClassName() + "#" + method.getMethodName(), method);
                 String labPart = test.getTags().stream().map(tag -> tag.getName())
                         .filter(tag -> tag.startsWith("lab")).sorted().findFirst().orElse("test");
                 TestRecord record = records.computeIfAbsent(method.getMethodName(),
@@ -176,16 +203,10 @@ public final class SeedRuns {
             }
         };
         LauncherConfig config = LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build();
-        PrintStream console = System.out;
-        System.setOut(new SummaryLines(console, summaries));
-        try {
-            LauncherFactory.create(config).execute(request().selectors(selectPackage("tinykv"))
-                    .filters(TagFilter.includeTags(tags)).configurationParameter(Seeds.PROPERTY, Long.toString(seed))
-                    .build(), listener);
-        } finally {
-            System.out.flush();
-            System.setOut(console);
-        }
+        LauncherDiscoveryRequestBuilder request = request().selectors(selectPackage("tinykv"))
+                .filters(TagFilter.includeTags(tags)).configurationParameter(Seeds.PROPERTY, Long.toString(seed));
+        traces.ifPresent(dir -> request.configurationParameter(RunTrace.DIR, dir.toString()));
+        LauncherFactory.create(config).execute(request.build(), listener);
         if (!containerFailures.isEmpty() || (ran[0] == 0 && !records.isEmpty())) {
             // A seed that ran nothing has not passed: say why, and count it as failed.
             throw new IllegalStateException("seed " + seed + " ran " + ran[0] + " tests"
@@ -201,12 +222,8 @@ public final class SeedRuns {
     public static String report(Map<String, TestRecord> records, String impl, List<Nondeterminism> nondeterministic) {
         StringBuilder report = new StringBuilder(report(records, impl));
         for (Nondeterminism case_ : nondeterministic) {
-            report.append(String.format("[runs] NOT DETERMINISTIC: %s gave two different runs of seed %d:%n"
-                    + "         %s%n         %s%n"
-                    + "       your code reads something besides its inputs (a HashMap's or HashSet's order, the clock, "
-                    + "a Random of its own):%n       run the replay twice with LOG_LEVEL=debug and compare the logs; "
-                    + "the first line that differs is where it shows.%n",
-                    case_.test(), case_.seed(), case_.first(), case_.second()));
+            report.append("[runs] NOT DETERMINISTIC: ").append(case_.test()).append(": ")
+                    .append(case_.report().strip().replace("\n", "\n       ")).append('\n');
         }
         return report.toString();
     }
@@ -244,44 +261,6 @@ public final class SeedRuns {
             System.clearProperty(property);
         } else {
             System.setProperty(property, value);
-        }
-    }
-
-    /** Passes everything through, and keeps each simulator summary line ({@code [sim] <test> seed=...}) by test. */
-    private static final class SummaryLines extends PrintStream {
-        private final Map<String, String> summaries;
-        private final StringBuilder line = new StringBuilder();
-
-        SummaryLines(PrintStream out, Map<String, String> summaries) {
-            super(out, true);
-            this.summaries = summaries;
-        }
-
-        @Override
-        public void write(int b) {
-            super.write(b);
-            collect((char) b);
-        }
-
-        @Override
-        public void write(byte[] buffer, int offset, int length) {
-            super.write(buffer, offset, length);
-            for (int i = offset; i < offset + length; i++) {
-                collect((char) (buffer[i] & 0xff));
-            }
-        }
-
-        private void collect(char c) {
-            if (c != '\n') {
-                line.append(c);
-                return;
-            }
-            String text = line.toString().strip();
-            line.setLength(0);
-            if (text.startsWith("[sim] ")) {
-                String test = text.substring("[sim] ".length()).split(" ", 2)[0];
-                summaries.put(test, text);
-            }
         }
     }
 }

@@ -30,6 +30,9 @@ final class EventTrace {
     private final Deque<Entry> recent;
     private long fingerprint = FNV_OFFSET;
     private long count;
+    /** Where every event also goes when the test records its run ({@link RunTrace}), with this simulator's number. */
+    private RunTrace runTrace;
+    private int simulatorNumber;
 
     EventTrace(int capacity) {
         if (capacity < 1) {
@@ -48,7 +51,17 @@ final class EventTrace {
         if (recent.size() == capacity) {
             recent.removeFirst();
         }
-        recent.addLast(new Entry(count, time, owner, what));
+        Entry entry = new Entry(count, time, owner, what);
+        recent.addLast(entry);
+        if (runTrace != null) {
+            runTrace.record(simulatorNumber, entry);
+        }
+    }
+
+    /** From now on every event also goes to the run's trace, as simulator {@code number} of the test. */
+    void recordInto(RunTrace trace, int number) {
+        this.runTrace = trace;
+        this.simulatorNumber = number;
     }
 
     long count() {

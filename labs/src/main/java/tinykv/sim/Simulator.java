@@ -95,6 +95,7 @@ public final class Simulator {
         this.seed = seed;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.trace = new EventTrace(limits.recentEvents());
+        RunTrace.ofRunningTest().ifPresent(run -> trace.recordInto(run, run.join(this)));
     }
 
     public Simulator(long seed) {

@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.ArchRule;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.Timer;
@@ -23,37 +24,42 @@ import java.util.concurrent.locks.LockSupport;
  * The determinism contract as ArchUnit rules: code under {@code skeleton/} and {@code reference/}
  * gets time, timers, threads and randomness only from what it is handed, so that every cluster test is
  * a pure function of (test, seed).
+ *
+ * <p>One set of rules for three checks: {@code DeterminismTest} ({@code make test}) on every main class,
+ * {@link StudentClassRules} on the student's classes before every lab run ({@code make lab2aa}) and in every
+ * grade.
  */
-final class DeterminismRules {
+public final class DeterminismRules {
     private DeterminismRules() {}
 
-    private static final String WHY = "time, threads and randomness are handed in (a seeded RandomGenerator,"
+    /** Why the rules hold, as every report of a broken one ends. */
+    public static final String WHY = "time, threads and randomness are handed in (a seeded RandomGenerator,"
             + " the runtime's clock and mailboxes), so that every test replays exactly from its seed";
 
     /** No threads of any kind, and nothing that runs code on one behind your back. */
-    static final ArchRule NO_THREADS = noClasses()
+    public static final ArchRule NO_THREADS = noClasses()
             .should().dependOnClassesThat().areAssignableTo(Thread.class)
             .orShould().dependOnClassesThat().areAssignableTo(Executor.class)
             .orShould().dependOnClassesThat().belongToAnyOf(
                     java.util.concurrent.Executors.class, ForkJoinPool.class, Timer.class,
                     CompletableFuture.class, LockSupport.class)
-            .because(WHY);
+            .because(WHY).as("no threads: no Thread, Executor, ForkJoinPool, Timer, CompletableFuture or LockSupport");
 
     /** No sleeping or blocking waits. */
-    static final ArchRule NO_BLOCKING = noClasses()
+    public static final ArchRule NO_BLOCKING = noClasses()
             .should().callMethodWhere(target(name("wait")).and(target(owner(type(Object.class)))))
-            .because(WHY);
+            .because(WHY).as("no blocking waits: no Object.wait");
 
     /** No reading of the wall clock. */
-    static final ArchRule NO_WALL_CLOCK = noClasses()
+    public static final ArchRule NO_WALL_CLOCK = noClasses()
             .should().callMethodWhere(target(owner(type(System.class)))
                     .and(target(name("currentTimeMillis")).or(target(name("nanoTime")))))
             .orShould().callMethodWhere(target(name("now")).and(target(owner(inPackage("java.time")))))
             .orShould().dependOnClassesThat().areAssignableTo(Clock.class)
-            .because(WHY);
+            .because(WHY).as("no wall clock: no System.currentTimeMillis/nanoTime, java.time's now() or Clock");
 
     /** No random source of its own: only the seeded RandomGenerator that is handed in. */
-    static final ArchRule NO_OWN_RANDOMNESS = noClasses()
+    public static final ArchRule NO_OWN_RANDOMNESS = noClasses()
             .should().dependOnClassesThat().belongToAnyOf(
                     Random.class, SplittableRandom.class, SecureRandom.class, ThreadLocalRandom.class,
                     java.util.random.RandomGeneratorFactory.class)
@@ -61,9 +67,10 @@ final class DeterminismRules {
                     .and(target(owner(type(Math.class)).or(owner(type(StrictMath.class))))))
             .orShould().callMethodWhere(target(name("of")).and(target(owner(type(java.util.random.RandomGenerator.class)))))
             .orShould().callMethodWhere(target(name("getDefault")).and(target(owner(type(java.util.random.RandomGenerator.class)))))
-            .because(WHY);
+            .because(WHY).as("no random source of your own: no new Random(), SplittableRandom, SecureRandom,"
+                    + " ThreadLocalRandom, Math.random() or RandomGenerator.of/getDefault");
 
-    static final ArchRule[] ALL = {NO_THREADS, NO_BLOCKING, NO_WALL_CLOCK, NO_OWN_RANDOMNESS};
+    public static final List<ArchRule> ALL = List.of(NO_THREADS, NO_BLOCKING, NO_WALL_CLOCK, NO_OWN_RANDOMNESS);
 
     private static DescribedPredicate<JavaClass> type(Class<?> type) {
         return DescribedPredicate.describe(type.getName(), javaClass -> javaClass.isEquivalentTo(type));
