@@ -337,6 +337,34 @@ gradescope-check:
 	! grep -q '"name": "lab2a[ab]' $(GS)/results/results.json
 	@echo "gradescope check: the zip set up offline, graded lab 2AC only on a loose upload (full marks) with its own salt"
 
+# The mutation score of a part's tests (LAB=2aa; LAB=2a runs 2AA, 2AB and 2AC one after another): PIT, from the
+# labs module's Maven profile `mutation` (absent from the kit), mutates the reference's student classes of the
+# part's folders (tinykv.grading.MutationParts) and runs the part's staged tests, IMPL=reference, on each mutant.
+# One Maven run per part, its output in target/mutation/<part>.log; the scores last. CLASSES= mutates other
+# classes (PIT globs, comma-separated), MUTATORS= uses other mutators (PIT's names or groups: STRONGER, ALL),
+# JOBS=1 or 2 is PIT's worker JVMs (default 2: each runs its tests on one thread, as every lab run does).
+MUTATION_PARTS = $(if $(LAB),$(filter lab$(LAB)%,lab2aa lab2ab lab2ac lab2b lab2c lab3a lab3b lab3c))
+MUTATION_TOOL = target/mutation/tool
+MUTATION = java -cp $(MUTATION_TOOL) tinykv.grading.MutationParts
+.PHONY: mutation
+mutation: ## instructor: Mutation score of a part's tests (LAB=2aa, or LAB=2a) over the reference's student classes (PIT)
+	@test -n "$(MUTATION_PARTS)" || { echo "usage: make mutation LAB=2aa (a part) or LAB=2a (a lab)" \
+	  "[CLASSES=glob,...] [MUTATORS=...] [JOBS=1|2]; LAB was '$(LAB)'" >&2; exit 2; }
+	@test "$(or $(JOBS),2)" -ge 1 -a "$(or $(JOBS),2)" -le 2 || { echo "mutation: JOBS must be 1 or 2, was '$(JOBS)'" >&2; exit 2; }
+	@rm -rf $(MUTATION_TOOL) target/mutation/scores.txt && mkdir -p target/mutation \
+	  && javac -d $(MUTATION_TOOL) grading/src/main/java/tinykv/grading/StudentFiles.java grading/src/main/java/tinykv/grading/MutationParts.java
+	@for part in $(MUTATION_PARTS); do \
+	  classes='$(CLASSES)'; test -n "$$classes" || classes=$$($(MUTATION) classes . $$part) || exit 1; \
+	  echo "mutation $$part: PIT mutates $$classes (log: target/mutation/$$part.log)"; \
+	  start=$$(date +%s); \
+	  $(MVN) $(MVN_FLAGS) -Pmutation -Dimpl=reference -pl labs -am process-test-classes -Dmutation.tag=$$part \
+	    "-DtargetClasses=$$classes" -Dmutation.threads=$(or $(JOBS),2) $(if $(MUTATORS),-Dmutators=$(MUTATORS)) \
+	    $(if $(SEED),-Dtinykv.seed=$(SEED)) > target/mutation/$$part.log 2>&1 \
+	    || { tail -40 target/mutation/$$part.log; echo "mutation $$part: PIT failed (log: target/mutation/$$part.log)"; exit 1; }; \
+	  $(MUTATION) score $$part labs/target/mutation/$$part $$(( $$(date +%s) - start )) >> target/mutation/scores.txt || exit 1; \
+	done
+	@echo; cat target/mutation/scores.txt
+
 else
 test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code
 	$(MVN) $(MVN_FLAGS) package -DskipTests
