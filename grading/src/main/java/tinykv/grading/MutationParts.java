@@ -50,7 +50,7 @@ public final class MutationParts {
         return part;
     }
 
-    /** PIT's globs for the part's classes, each with its nested classes: {@code tinykv.raft.Raft, tinykv.raft.Raft$*}. */
+    /** PIT's globs for the part's classes, each with its nested classes: {@code tinykv.raft.Raft, ...Raft$*}. */
     static List<String> targetClasses(Path repo, String part) throws IOException {
         StudentFiles students = StudentFiles.of(repo);
         String todo = "new Todo(\"" + part + "\"";

@@ -53,7 +53,8 @@ class RawNodeRules2ACTest extends RaftTestSupport {
         rawNode.campaign();
         Ready campaigned = rawNode.ready();
         assertThat(campaigned.messages()).as("messages in the Ready after node 1 campaigned in a group of 3")
-                .extracting(Message::getMsgType).containsExactly(MessageType.MsgRequestVote, MessageType.MsgRequestVote);
+                .extracting(Message::getMsgType)
+                .containsExactly(MessageType.MsgRequestVote, MessageType.MsgRequestVote);
 
         rawNode.advance(campaigned);
 
