@@ -233,7 +233,7 @@ console-check:
 	test -s target/console-check/loop.tests
 	diff target/console-check/maven.tests target/console-check/loop.tests
 	grep -q '^       Replay this failure exactly with: make lab2ac TEST=' target/console-check/loop.log
-	grep -q '^Lab tests: 0 passed, 2 failed' target/console-check/loop.log
+	grep -q '^Lab tests: 0 passed, 4 failed' target/console-check/loop.log
 	! grep -nE '^\[(INFO|ERROR|WARNING)\]|'"$$(printf '\033')" target/console-check/loop.log
 	@echo "console check: make lab2ac ran the tests mvn surefire:test runs, with the same verdicts, in the kit's console"
 
@@ -304,20 +304,20 @@ batch-check: handout
 	$(GRADER) tinykv.grading.BatchGrader --submissions $(BATCH) --kit target/handout --hidden labs/src/hidden \
 	  --out target/batch-check-out --mvn '$(MVN) $(MVN_FLAGS) -o' --seeds 1 --lab 2ac
 	cat target/batch-check-out/scores.csv
-	grep -Eq '^tampered,0,2,graded,1,' target/batch-check-out/scores.csv
+	grep -Eq '^tampered,0,4,graded,1,' target/batch-check-out/scores.csv
 	grep -q 'changed: labs/src/test/java/tinykv/raft/RawNode2ACTest.java' target/batch-check-out/tampered/results.json
-	grep -Eq '^broken,0,2,does not compile,0,' target/batch-check-out/scores.csv
+	grep -Eq '^broken,0,4,does not compile,0,' target/batch-check-out/scores.csv
 	grep -q 'skeleton/src/main/java/tinykv/raft/Raft.java' target/batch-check-out/broken/results.json
 	! grep -Eq 'tinykv-grading-|\\u001b' target/batch-check-out/broken/results.json
-	grep -Eq '^edited,2,2,graded,4,' target/batch-check-out/scores.csv
-	grep -Eq '^loose,2,2,graded,0,' target/batch-check-out/scores.csv
+	grep -Eq '^edited,4,4,graded,4,' target/batch-check-out/scores.csv
+	grep -Eq '^loose,4,4,graded,0,' target/batch-check-out/scores.csv
 	grep -q 'changed: skeleton/src/main/java/tinykv/raft/Progress.java' target/batch-check-out/edited/results.json
 	grep -q 'added: skeleton/src/main/java/tinykv/labs/Seeds.java' target/batch-check-out/edited/results.json
 	grep -q 'not graded: the class tinykv.raft.RawNode2ACTest' target/batch-check-out/edited/results.json
-	grep -Eq '^explorer,0,2,graded,0,' target/batch-check-out/scores.csv
+	grep -Eq '^explorer,0,4,graded,0,' target/batch-check-out/scores.csv
 	grep -Eq 'explorer walked [1-9][0-9]* files; sources found: \[\]' target/batch-check-out/explorer/results.json
 	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
-	grep -Eq '^junk,0,2,nothing submitted,1,' target/batch-check-out/scores.csv
+	grep -Eq '^junk,0,4,nothing submitted,1,' target/batch-check-out/scores.csv
 	@echo "batch check: only the student files were graded, every other change named; no hidden or reference source reached a report"
 
 # The Gradescope zip on this machine, as Gradescope runs it (AUTOGRADER_ROOT stands for /autograder): built for
@@ -332,7 +332,7 @@ gradescope-check:
 	AUTOGRADER_ROOT=$(CURDIR)/$(GS) MVN='$(MVN) -o' $(GS)/source/setup.sh > $(GS)/setup.log 2>&1 || { tail -30 $(GS)/setup.log; exit 1; }
 	test ! -e $(GS)/source/labs/src/hidden && ! grep -rqs RaftHidden2AATest $(GS)/source --include='*.java' --include='*.lst'
 	AUTOGRADER_ROOT=$(CURDIR)/$(GS) TMPDIR=$(CURDIR)/$(GS) $(GS)/source/run_autograder > $(GS)/run.log 2>&1
-	grep -q '"score": 2,' $(GS)/results/results.json || { cat $(GS)/run.log; exit 1; }
+	grep -q '"score": 4,' $(GS)/results/results.json || { cat $(GS)/run.log; exit 1; }
 	grep -q '"salt": "gradescope-check"' $(GS)/results/results.json
 	! grep -q '"name": "lab2a[ab]' $(GS)/results/results.json
 	@echo "gradescope check: the zip set up offline, graded lab 2AC only on a loose upload (full marks) with its own salt"
