@@ -36,6 +36,10 @@ BUDGET ?=
 NOTES ?=
 # Batch grading: the folder that holds one folder (or .zip) per submission; keep it outside the repository.
 DIR ?=
+# make mutation (instructors): the classes PIT mutates (PIT globs, comma-separated) and its mutators; empty: the
+# part's student classes and PIT's default mutators.
+CLASSES ?=
+MUTATORS ?=
 
 # The instructor's repository has reference/; the student kit (make handout) does not.
 INSTRUCTOR := $(wildcard reference/pom.xml)
