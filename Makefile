@@ -43,6 +43,10 @@ DIR ?=
 SHARD ?=
 IN ?=
 OUT ?=
+# make mutation (instructors): the classes PIT mutates (PIT globs, comma-separated) and its mutators; empty: the
+# part's student classes and PIT's default mutators.
+CLASSES ?=
+MUTATORS ?=
 
 # The instructor's repository has reference/; the student kit (make handout) does not.
 INSTRUCTOR := $(wildcard reference/pom.xml)
@@ -258,7 +262,7 @@ console-check:
 	test -s target/console-check/loop.tests
 	diff target/console-check/maven.tests target/console-check/loop.tests
 	grep -q '^       Replay this failure exactly with: make lab2ac TEST=' target/console-check/loop.log
-	grep -q '^Lab tests: 0 passed, 2 failed' target/console-check/loop.log
+	grep -q '^Lab tests: 0 passed, 4 failed' target/console-check/loop.log
 	! grep -nE '^\[(INFO|ERROR|WARNING)\]|'"$$(printf '\033')" target/console-check/loop.log
 	@echo "console check: make lab2ac ran the tests mvn surefire:test runs, with the same verdicts, in the kit's console"
 
@@ -347,24 +351,24 @@ batch-check: handout
 	$(call batch_grouped,target/batch-check-out.log) || { cat target/batch-check-out.log; \
 	  echo "batch check: with JOBS=2 a submission's console lines were not together, in name order"; exit 1; }
 	cat target/batch-check-out/scores.csv
-	grep -Eq '^tampered,0,2,graded,1$$' target/batch-check-out/scores.csv
+	grep -Eq '^tampered,0,4,graded,1$$' target/batch-check-out/scores.csv
 	grep -q 'changed: labs/src/test/java/tinykv/raft/RawNode2ACTest.java' target/batch-check-out/tampered/results.json
-	grep -Eq '^broken,0,2,does not compile,0$$' target/batch-check-out/scores.csv
+	grep -Eq '^broken,0,4,does not compile,0$$' target/batch-check-out/scores.csv
 	grep -q 'skeleton/src/main/java/tinykv/raft/Raft.java' target/batch-check-out/broken/results.json
 	! grep -Eq 'tinykv-grading-|\\u001b' target/batch-check-out/broken/results.json
-	grep -Eq '^edited,2,2,graded,4$$' target/batch-check-out/scores.csv
-	grep -Eq '^loose,2,2,graded,0$$' target/batch-check-out/scores.csv
+	grep -Eq '^edited,4,4,graded,4$$' target/batch-check-out/scores.csv
+	grep -Eq '^loose,4,4,graded,0$$' target/batch-check-out/scores.csv
 	grep -q 'changed: skeleton/src/main/java/tinykv/raft/Progress.java' target/batch-check-out/edited/results.json
 	grep -q 'added: skeleton/src/main/java/tinykv/labs/Seeds.java' target/batch-check-out/edited/results.json
 	grep -q 'not graded: the class tinykv.raft.RawNode2ACTest' target/batch-check-out/edited/results.json
-	grep -Eq '^explorer,0,2,graded,0$$' target/batch-check-out/scores.csv
+	grep -Eq '^explorer,0,4,graded,0$$' target/batch-check-out/scores.csv
 	grep -Eq 'explorer walked [1-9][0-9]* files; sources found: \[\]' target/batch-check-out/explorer/results.json
 	! grep -Eq 'RaftHidden2AATest|reference/src' target/batch-check-out/explorer/results.json
-	grep -Eq '^random,0,2,graded,0$$' target/batch-check-out/scores.csv
+	grep -Eq '^random,0,4,graded,0$$' target/batch-check-out/scores.csv
 	grep -q 'breaks a determinism rule' target/batch-check-out/random/results.json
 	grep -q 'Raft.<init>(tinykv.raft.Config)> calls constructor <java.util.Random.<init>()> in (Raft.java:' \
 	  target/batch-check-out/random/results.json
-	grep -Eq '^junk,0,2,nothing submitted,1$$' target/batch-check-out/scores.csv
+	grep -Eq '^junk,0,4,nothing submitted,1$$' target/batch-check-out/scores.csv
 	! $(MAKE) --no-print-directory grade-submissions DIR=$(BATCH) SHARD=3/2 > target/batch-check-shard.log 2>&1
 	grep -q "grade-submissions: SHARD=3/2 is not a shard" target/batch-check-shard.log
 	$(call batch_grade,target/batch-check-1of2,--base $(BATCH_BASE) --shard 1/2)
@@ -394,10 +398,38 @@ gradescope-check:
 	AUTOGRADER_ROOT=$(CURDIR)/$(GS) MVN='$(MVN) -o' $(GS)/source/setup.sh > $(GS)/setup.log 2>&1 || { tail -30 $(GS)/setup.log; exit 1; }
 	test ! -e $(GS)/source/labs/src/hidden && ! grep -rqs RaftHidden2AATest $(GS)/source --include='*.java' --include='*.lst'
 	AUTOGRADER_ROOT=$(CURDIR)/$(GS) TMPDIR=$(CURDIR)/$(GS) $(GS)/source/run_autograder > $(GS)/run.log 2>&1
-	grep -q '"score": 2,' $(GS)/results/results.json || { cat $(GS)/run.log; exit 1; }
+	grep -q '"score": 4,' $(GS)/results/results.json || { cat $(GS)/run.log; exit 1; }
 	grep -q '"salt": "gradescope-check"' $(GS)/results/results.json
 	! grep -q '"name": "lab2a[ab]' $(GS)/results/results.json
 	@echo "gradescope check: the zip set up offline, graded lab 2AC only on a loose upload (full marks) with its own salt"
+
+# The mutation score of a part's tests (LAB=2aa; LAB=2a runs 2AA, 2AB and 2AC one after another): PIT, from the
+# labs module's Maven profile `mutation` (absent from the kit), mutates the reference's student classes of the
+# part's folders (tinykv.grading.MutationParts) and runs the part's staged tests, IMPL=reference, on each mutant.
+# One Maven run per part, its output in target/mutation/<part>.log; the scores last. CLASSES= mutates other
+# classes (PIT globs, comma-separated), MUTATORS= uses other mutators (PIT's names or groups: STRONGER, ALL),
+# JOBS=1 or 2 is PIT's worker JVMs (default 2: each runs its tests on one thread, as every lab run does).
+MUTATION_PARTS = $(if $(LAB),$(filter lab$(LAB)%,lab2aa lab2ab lab2ac lab2b lab2c lab3a lab3b lab3c))
+MUTATION_TOOL = target/mutation/tool
+MUTATION = java -cp $(MUTATION_TOOL) tinykv.grading.MutationParts
+.PHONY: mutation
+mutation: ## instructor: Mutation score of a part's tests (LAB=2aa, or LAB=2a) over the reference's student classes (PIT)
+	@test -n "$(MUTATION_PARTS)" || { echo "usage: make mutation LAB=2aa (a part) or LAB=2a (a lab)" \
+	  "[CLASSES=glob,...] [MUTATORS=...] [JOBS=1|2]; LAB was '$(LAB)'" >&2; exit 2; }
+	@test "$(or $(JOBS),2)" -ge 1 -a "$(or $(JOBS),2)" -le 2 || { echo "mutation: JOBS must be 1 or 2, was '$(JOBS)'" >&2; exit 2; }
+	@rm -rf $(MUTATION_TOOL) target/mutation/scores.txt && mkdir -p target/mutation \
+	  && javac -d $(MUTATION_TOOL) grading/src/main/java/tinykv/grading/StudentFiles.java grading/src/main/java/tinykv/grading/MutationParts.java
+	@for part in $(MUTATION_PARTS); do \
+	  classes='$(CLASSES)'; test -n "$$classes" || classes=$$($(MUTATION) classes . $$part) || exit 1; \
+	  echo "mutation $$part: PIT mutates $$classes (log: target/mutation/$$part.log)"; \
+	  start=$$(date +%s); \
+	  $(MVN) $(MVN_FLAGS) -Pmutation -Dimpl=reference -pl labs -am process-test-classes -Dmutation.tag=$$part \
+	    "-DtargetClasses=$$classes" -Dmutation.threads=$(or $(JOBS),2) $(if $(MUTATORS),-Dmutators=$(MUTATORS)) \
+	    $(if $(SEED),-Dtinykv.seed=$(SEED)) > target/mutation/$$part.log 2>&1 \
+	    || { tail -40 target/mutation/$$part.log; echo "mutation $$part: PIT failed (log: target/mutation/$$part.log)"; exit 1; }; \
+	  $(MUTATION) score $$part labs/target/mutation/$$part $$(( $$(date +%s) - start )) >> target/mutation/scores.txt || exit 1; \
+	done
+	@echo; cat target/mutation/scores.txt
 
 else
 test: ## kit: The kit's own checks: compile, the provided framework's tests and the determinism rules on your code

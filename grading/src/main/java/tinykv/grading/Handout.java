@@ -27,7 +27,8 @@ public final class Handout {
      */
     static final List<String> INSTRUCTOR_ONLY = List.of("reference", "labs/src/hidden", "grading/src/test", ".ci",
             "grading/gradescope", ".github/workflows/grade-class.yml", "grading/src/main/java/tinykv/grading/Handout.java",
-            "grading/src/main/java/tinykv/grading/HandoutCheck.java");
+            "grading/src/main/java/tinykv/grading/HandoutCheck.java",
+            "grading/src/main/java/tinykv/grading/MutationParts.java");
     /** Files the kit has that are not the repository's tracked files: written here. */
     static final List<String> GENERATED = List.of(StudentFiles.LIST, ".github/workflows/classroom.yml");
 
@@ -41,6 +42,7 @@ public final class Handout {
             Trees.copyFile(repo.resolve(path), kit.resolve(path));
         }
         keepLines(kit.resolve("pom.xml"), false);
+        keepLines(kit.resolve("labs/pom.xml"), true);
         keepLines(kit.resolve("README.md"), true);
         Files.writeString(kit.resolve(StudentFiles.LIST), StudentFiles.of(repo).listText(), StandardCharsets.UTF_8);
         List<PlannedTest> tests = new Grader(GradeOptions.defaults().withOut(repo.resolve("target/grade-handout")),
@@ -80,9 +82,10 @@ public final class Handout {
     }
 
     /**
-     * Drops instructor-only lines: in the pom, each line marked {@code <!-- instructor only -->}; in the
-     * README, every block from {@code <!-- instructor -->} to {@code <!-- /instructor -->}, and the README's
-     * student-only text, hidden in a {@code <!-- student ... -->} comment, is uncommented.
+     * Drops instructor-only lines: in a pom, each line marked {@code <!-- instructor only -->}; in the
+     * README and the labs pom (whose block is the {@code mutation} profile of {@code make mutation}), every block
+     * from {@code <!-- instructor -->} to {@code <!-- /instructor -->}, and the README's student-only text,
+     * hidden in a {@code <!-- student ... -->} comment, is uncommented.
      */
     private static void keepLines(Path file, boolean blocks) throws IOException {
         List<String> kept = new ArrayList<>();
