@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import tinykv.sim.RunTrace;
+import tinykv.sim.ThreadScope;
 
 /**
  * Makes the running test's configuration parameter {@code tinykv.seed} the seed {@link Seeds#current()}
@@ -68,7 +69,7 @@ public final class SeedParameter implements InvocationInterceptor {
     /** The seed, and the run's trace when one is recorded ({@link RunTrace}: two runs of a seed compared). */
     private static <T> T withSeed(Invocation<T> invocation, ExtensionContext context) throws Throwable {
         long seed = seedOf(context);
-        try (Seeds.Scope scope = Seeds.use(seed); RunTrace.Scope trace = RunTrace.use(context, seed)) {
+        try (ThreadScope<Long> scope = Seeds.use(seed); ThreadScope<RunTrace> trace = RunTrace.use(context, seed)) {
             return invocation.proceed();
         }
     }

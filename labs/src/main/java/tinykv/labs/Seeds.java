@@ -2,6 +2,7 @@ package tinykv.labs;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
+import tinykv.sim.ThreadScope;
 
 /**
  * The seed of a test run. Every randomized choice in a test (election timeouts, message drops) is drawn
@@ -47,21 +48,7 @@ public final class Seeds {
     }
 
     /** Makes {@link #current()} return {@code seed} on this thread until the scope is closed. */
-    static Scope use(long seed) {
-        Scope scope = new Scope(OF_RUNNING_TEST.get());
-        OF_RUNNING_TEST.set(seed);
-        return scope;
-    }
-
-    /** Restores the seed that was current before {@link #use}, so nested runs (a kit test's) unwind. */
-    record Scope(Long saved) implements AutoCloseable {
-        @Override
-        public void close() {
-            if (saved == null) {
-                OF_RUNNING_TEST.remove();
-            } else {
-                OF_RUNNING_TEST.set(saved);
-            }
-        }
+    static ThreadScope<Long> use(long seed) {
+        return ThreadScope.set(OF_RUNNING_TEST, seed);
     }
 }

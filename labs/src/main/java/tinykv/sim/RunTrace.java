@@ -68,20 +68,18 @@ public final class RunTrace implements ExtensionContext.Store.CloseableResource 
      * Makes the test's trace (if this run records one) the one simulators made on this thread join, until the
      * scope closes. Called around every piece of a test's own code, with its seed ({@code SeedParameter}).
      */
-    public static Scope use(ExtensionContext context, long seed) {
-        RunTrace saved = OF_RUNNING_TEST.get();
+    public static ThreadScope<RunTrace> use(ExtensionContext context, long seed) {
         Optional<String> dir = context.getConfigurationParameter(DIR).filter(d -> !d.isBlank());
         Optional<String> only = context.getConfigurationParameter(SEED).filter(s -> !s.isBlank());
         Optional<ExtensionContext> method = testMethod(context);
         if (dir.isEmpty() || method.isEmpty() || only.isPresent() && !only.get().trim().equals(Long.toString(seed))) {
-            return new Scope(saved, saved);
+            return ThreadScope.set(OF_RUNNING_TEST, OF_RUNNING_TEST.get()); // this run records nothing new
         }
         ExtensionContext test = method.get();
         String key = key(test.getRequiredTestClass().getName(), test.getRequiredTestMethod().getName(), seed);
         RunTrace trace = test.getStore(NAMESPACE).getOrComputeIfAbsent(key,
                 k -> new RunTrace(Path.of(dir.get()), k), RunTrace.class);
-        OF_RUNNING_TEST.set(trace);
-        return new Scope(saved, trace);
+        return ThreadScope.set(OF_RUNNING_TEST, trace);
     }
 
     /** The method's context: the test's own, or the parent of a parameterized test's case (one trace for all). */
@@ -93,18 +91,6 @@ public final class RunTrace implements ExtensionContext.Store.CloseableResource 
             }
         }
         return Optional.empty();
-    }
-
-    /** Restores the trace that was current before {@link #use}. */
-    public record Scope(RunTrace saved, RunTrace current) implements AutoCloseable {
-        @Override
-        public void close() {
-            if (saved == null) {
-                OF_RUNNING_TEST.remove();
-            } else {
-                OF_RUNNING_TEST.set(saved);
-            }
-        }
     }
 
     /** The trace a new simulator records into, if the running test records one. */
