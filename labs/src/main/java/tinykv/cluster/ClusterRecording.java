@@ -27,7 +27,6 @@ final class ClusterRecording {
     private final Simulator sim;
     private final RunRecord run;
     private final ClientHistory clients;
-    private final Map<Long, RaftStore> seenStore = new HashMap<>();
     private final Map<Long, Set<Long>> regionsOf = new HashMap<>();
     private boolean finished;
 
@@ -52,15 +51,13 @@ final class ClusterRecording {
         stores.listen(this::changed);
     }
 
-    private void changed(long storeId, Optional<RaftStore> store) {
+    private void changed(long storeId, Optional<RaftStore> store, boolean started) {
         if (store.isEmpty()) {
-            if (seenStore.remove(storeId) != null) {
-                regionsOf.remove(storeId);
-                run.timeline().storeDown(storeId);
-            }
+            regionsOf.remove(storeId);
+            run.timeline().storeDown(storeId);
             return;
         }
-        if (seenStore.put(storeId, store.get()) != store.get()) {
+        if (started) {
             run.timeline().storeUp(storeId);
         }
         Set<Long> now = new HashSet<>();

@@ -27,7 +27,7 @@ final class RegionInvariants {
 
     /** Checks each store the watch reports as changed, after the event that changed it. */
     void watch(StoreWatch stores) {
-        stores.listen((storeId, store) -> store.ifPresent(running -> check(storeId, running)));
+        stores.listen((storeId, store, started) -> store.ifPresent(running -> check(storeId, running)));
     }
 
     private void check(long storeId, RaftStore store) {

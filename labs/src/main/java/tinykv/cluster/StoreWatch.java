@@ -17,8 +17,11 @@ import tinykv.sim.Simulator;
 final class StoreWatch {
     /** Told about one store that changed since the last event. */
     interface Listener {
-        /** {@code store} is empty when the store has stopped. */
-        void changed(long storeId, Optional<RaftStore> store);
+        /**
+         * {@code store} is empty when the store has stopped; {@code started} says that it is a store process
+         * not seen before (the first look at it, or a restart).
+         */
+        void changed(long storeId, Optional<RaftStore> store, boolean started);
     }
 
     private record Seen(RaftStore store, long version) {}
@@ -58,7 +61,7 @@ final class StoreWatch {
             if (store.isEmpty()) {
                 if (before != null) {
                     seen[i] = null;
-                    tell(storeId, store);
+                    tell(storeId, store, false);
                 }
                 continue;
             }
@@ -67,13 +70,13 @@ final class StoreWatch {
                 continue;
             }
             seen[i] = new Seen(store.get(), version);
-            tell(storeId, store);
+            tell(storeId, store, before == null || before.store() != store.get());
         }
     }
 
-    private void tell(long storeId, Optional<RaftStore> store) {
+    private void tell(long storeId, Optional<RaftStore> store, boolean started) {
         for (Listener listener : listeners) {
-            listener.changed(storeId, store);
+            listener.changed(storeId, store, started);
         }
     }
 }
